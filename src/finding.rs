@@ -1,0 +1,143 @@
+//! Findings: what the scan reports, one per distinct key, with every place it was seen.
+//!
+//! Stage: dedupe. Occurrences ([`Occurrence`]) of the same key (same SHA-256) become one
+//! [`Finding`]. Nothing here formats output; nothing here holds a key outside [`Secret`].
+
+use crate::secret::Secret;
+use serde::Serialize;
+
+/// Where a key was seen. Lines and columns are 1-based; columns count UTF-16 code units (the
+/// unit SARIF's `utf16CodeUnits` declares); `end_column` is exclusive.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    /// Path relative to the scan root, `/`-separated.
+    pub path: String,
+    pub line: u64,
+    pub column: u64,
+    pub end_line: u64,
+    pub end_column: u64,
+    /// Byte offset of the key's first byte in the file.
+    pub byte_offset: u64,
+    /// GitHub code scanning's `primaryLocationLineHash` of this line, when computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_hash: Option<String>,
+}
+
+/// One occurrence of a key, as the match stage produces it.
+#[derive(Debug, Clone)]
+pub struct Occurrence {
+    /// Index of the rule in the scan's rule set.
+    pub rule: usize,
+    pub secret: Secret,
+    pub location: Location,
+}
+
+/// One distinct key and everywhere it was seen.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// Index of the rule in the scan's rule set.
+    pub rule: usize,
+    pub rule_id: String,
+    /// The key family (`project`, `admin`, ...), from the rule.
+    pub kind: String,
+    pub secret: Secret,
+    /// Lowercase hex SHA-256 of the full key.
+    pub fingerprint: String,
+    /// At most the first 8 and last 4 characters.
+    pub redacted: String,
+    /// Sorted by path, line, column.
+    pub locations: Vec<Location>,
+}
+
+/// A problem with one file or one request that did not stop the scan.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Warning {
+    /// The file concerned, relative to the scan root, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// What went wrong. Never holds a key.
+    pub message: String,
+}
+
+/// Counters for the summary line.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScanStats {
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+    pub elapsed_ms: u64,
+}
+
+/// Groups occurrences by key into findings, in a deterministic order: by first location,
+/// then fingerprint. The same key seen by two rules keeps the earlier rule.
+pub fn dedupe(mut occurrences: Vec<Occurrence>, rule_ids: &[(&str, &str)]) -> Vec<Finding> {
+    use std::collections::HashMap;
+    occurrences.sort_by(|a, b| a.location.cmp(&b.location));
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut findings: Vec<Finding> = Vec::new();
+    for occ in occurrences {
+        let fingerprint = occ.secret.fingerprint();
+        match by_key.get(&fingerprint) {
+            Some(&i) => {
+                let f = &mut findings[i];
+                if occ.rule < f.rule {
+                    f.rule = occ.rule;
+                    f.rule_id = rule_ids[occ.rule].0.to_string();
+                    f.kind = rule_ids[occ.rule].1.to_string();
+                }
+                if f.locations.last() != Some(&occ.location) {
+                    f.locations.push(occ.location);
+                }
+            }
+            None => {
+                by_key.insert(fingerprint.clone(), findings.len());
+                findings.push(Finding {
+                    rule: occ.rule,
+                    rule_id: rule_ids[occ.rule].0.to_string(),
+                    kind: rule_ids[occ.rule].1.to_string(),
+                    redacted: occ.secret.redacted(),
+                    secret: occ.secret,
+                    fingerprint,
+                    locations: vec![occ.location],
+                });
+            }
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn occ(key: &str, path: &str, line: u64) -> Occurrence {
+        Occurrence {
+            rule: 0,
+            secret: Secret::new(key),
+            location: Location {
+                path: path.into(),
+                line,
+                column: 1,
+                end_line: line,
+                end_column: 10,
+                byte_offset: 0,
+                line_hash: None,
+            },
+        }
+    }
+
+    #[test]
+    fn one_finding_per_key_with_all_locations_in_order() {
+        let ids = [("r", "k")];
+        let found = dedupe(
+            vec![occ("b", "z.txt", 1), occ("a", "a.txt", 9), occ("a", "a.txt", 2)],
+            &ids,
+        );
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].secret.expose(), "a");
+        assert_eq!(
+            found[0].locations.iter().map(|l| l.line).collect::<Vec<_>>(),
+            vec![2, 9]
+        );
+        assert_eq!(found[1].locations[0].path, "z.txt");
+    }
+}

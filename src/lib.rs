@@ -1,0 +1,10 @@
+//! keyhound finds leaked OpenAI API keys, attributes them from the organization's side, and
+//! revokes them.
+#![forbid(unsafe_code)]
+
+pub mod fake;
+pub mod rules;
+pub mod scan;
+pub mod secret;
+pub mod finding;
+pub mod report;

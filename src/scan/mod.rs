@@ -1,0 +1,3 @@
+//! Scan: walk, read and match. The only part of keyhound with threads.
+
+pub mod matcher;

@@ -1,0 +1,125 @@
+//! Secret handling: the one place that holds a plaintext key.
+//!
+//! A [`Secret`] never prints its value: `Debug` and `Display` show the redacted form. Only
+//! [`Secret::expose`] gives the bytes, and it is called where the key must leave the process
+//! on purpose (a liveness check the user asked for) or to compute a fingerprint.
+
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// How many leading characters a redacted form may show.
+pub const VISIBLE_HEAD: usize = 8;
+/// How many trailing characters a redacted form may show.
+pub const VISIBLE_TAIL: usize = 4;
+
+/// A plaintext credential. Formatting it never reveals more than [`Secret::redacted`].
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a key. Keys are ASCII (base64url and `-`); other bytes are replaced lossily.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// Builds a secret from matched bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Self {
+        Secret(String::from_utf8_lossy(bytes).into_owned())
+    }
+
+    /// The plaintext. Call only to send the key where the user asked, or to hash it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Length in characters.
+    pub fn len(&self) -> usize {
+        self.0.chars().count()
+    }
+
+    /// True for an empty secret.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Lowercase hex SHA-256 of the full key: the finding's stable identity.
+    pub fn fingerprint(&self) -> String {
+        sha256_hex(self.0.as_bytes())
+    }
+
+    /// The display form: at most the first 8 and the last 4 characters, `…` between.
+    /// Short values show less, so that head and tail never overlap or join up.
+    pub fn redacted(&self) -> String {
+        redact(&self.0)
+    }
+}
+
+/// Redacts any credential-like string to `head…tail` (at most 8 + 4 characters shown, and
+/// never more than a third of a short value).
+pub fn redact(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let n = chars.len();
+    let (head, tail) = if n >= 24 {
+        (VISIBLE_HEAD, VISIBLE_TAIL)
+    } else {
+        (n / 4, 0)
+    };
+    let head: String = chars[..head].iter().collect();
+    let tail: String = chars[n - tail..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+/// Lowercase hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({})", self.redacted())
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fake() -> String {
+        format!("sk-proj-{}{}{}", "a1B2".repeat(5), "T3Blbk", "FJzz9Y8x7W6v5U4t3S2r")
+    }
+
+    #[test]
+    fn debug_and_display_never_show_the_middle() {
+        let s = Secret::new(fake());
+        for shown in [format!("{s:?}"), format!("{s}"), s.redacted()] {
+            assert!(!shown.contains("T3Blbk"), "{shown}");
+            assert!(shown.contains("sk-proj-…3S2r"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn short_values_show_little() {
+        assert_eq!(redact("sk-short"), "sk…");
+        assert_eq!(redact(""), "…");
+    }
+
+    #[test]
+    fn fingerprint_is_sha256_hex() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(Secret::new("abc").fingerprint().len(), 64);
+    }
+}
