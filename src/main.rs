@@ -1,1 +1,42 @@
-fn main() {}
+//! keyhound's binary: parse arguments, run the command, map the outcome to an exit code.
+
+use clap::Parser;
+use keyhound::app::{self, Exit};
+use keyhound::cli::{Cli, Command};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with 0; usage errors to stderr with 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match &cli.command {
+        Command::Scan(args) => app::run_scan(args),
+        Command::Rules { command } => app::run_rules(command),
+    };
+    match result {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::from(Exit::Clean as u8);
+            }
+            eprintln!("keyhound: error: {}", one_line(&e));
+            ExitCode::from(Exit::UsageError as u8)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn one_line(e: &anyhow::Error) -> String {
+    format!("{e:#}").replace('\n', " ")
+}

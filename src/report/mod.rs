@@ -18,3 +18,6 @@ pub struct Report {
     /// SARIF `automationDetails.id`, `keyhound/` unless the user chose another.
     pub category: String,
 }
+
+pub mod human;
+pub mod json;

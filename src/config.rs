@@ -1,0 +1,65 @@
+//! Arguments → validated settings, at one place. Everything after this trusts its input.
+
+use crate::cli::{Color, Format, ScanArgs};
+use crate::rules::RuleSet;
+use crate::scan::walk::{self, Root, Suppressions, WalkOptions};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// A mistake in what the user gave: reported on one line, exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Everything a scan needs, checked.
+#[derive(Debug)]
+pub struct ScanConfig {
+    pub rules: RuleSet,
+    pub roots: Vec<Root>,
+    pub suppressions: Suppressions,
+    pub walk: WalkOptions,
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    pub color: bool,
+    pub progress: bool,
+    pub quiet: bool,
+    pub category: String,
+}
+
+impl ScanConfig {
+    pub fn from_args(args: &ScanArgs) -> Result<Self, UsageError> {
+        let rules = RuleSet::load(&args.rules).map_err(|e| UsageError(e.to_string()))?;
+        let mut suppressions = Suppressions::default();
+        let roots = walk::prepare_roots(&args.paths, &mut suppressions).map_err(UsageError)?;
+        let threads = match args.threads {
+            Some(0) => return Err(UsageError("--threads must be at least 1".into())),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        };
+        if args.sarif_category.is_empty() {
+            return Err(UsageError("--sarif-category must not be empty".into()));
+        }
+        let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+        let color = match args.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+        };
+        Ok(ScanConfig {
+            rules,
+            roots,
+            suppressions,
+            walk: WalkOptions {
+                no_ignore: args.no_ignore,
+                follow_links: args.follow,
+                threads,
+            },
+            format: args.format,
+            output: args.output.clone(),
+            color,
+            progress: !args.no_progress && !args.quiet && std::io::stderr().is_terminal(),
+            quiet: args.quiet,
+            category: args.sarif_category.clone(),
+        })
+    }
+}

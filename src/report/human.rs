@@ -1,0 +1,79 @@
+//! Human output: one line per occurrence on stdout, a summary on stderr.
+
+use super::Report;
+use std::io::{self, Write};
+
+const RED: &str = "\x1b[31m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+/// Writes one line per occurrence: `path:line:column: rule  redacted  (fingerprint prefix)`.
+pub fn write_findings<W: Write>(report: &Report, color: bool, mut out: W) -> io::Result<()> {
+    let paint = |code: &'static str| if color { code } else { "" };
+    let mut lines: Vec<(&crate::finding::Location, &crate::finding::Finding)> = report
+        .findings
+        .iter()
+        .flat_map(|f| f.locations.iter().map(move |l| (l, f)))
+        .collect();
+    lines.sort_by(|a, b| a.0.cmp(b.0));
+    for (loc, f) in lines {
+        writeln!(
+            out,
+            "{}{}{}:{}:{}: {}{}{} {} {}(sha256:{}){}",
+            paint(BOLD),
+            sanitize(&loc.path),
+            paint(RESET),
+            loc.line,
+            loc.column,
+            paint(RED),
+            f.rule_id,
+            paint(RESET),
+            f.redacted,
+            paint(DIM),
+            &f.fingerprint[..12],
+            paint(RESET),
+        )?;
+    }
+    out.flush()
+}
+
+/// Writes warnings and the summary line (for stderr).
+pub fn write_summary<W: Write>(report: &Report, mut err: W) -> io::Result<()> {
+    for w in &report.warnings {
+        match &w.path {
+            Some(p) => writeln!(err, "keyhound: warning: {}: {}", sanitize(p), w.message)?,
+            None => writeln!(err, "keyhound: warning: {}", w.message)?,
+        }
+    }
+    let occurrences: usize = report.findings.iter().map(|f| f.locations.len()).sum();
+    let s = &report.stats;
+    writeln!(
+        err,
+        "keyhound: {} {} ({} {}) in {} files, {:.1} MB, {:.2} s; {} {}",
+        report.findings.len(),
+        plural(report.findings.len(), "key", "keys"),
+        occurrences,
+        plural(occurrences, "occurrence", "occurrences"),
+        s.files_scanned,
+        s.bytes_scanned as f64 / 1e6,
+        s.elapsed_ms as f64 / 1000.0,
+        report.warnings.len(),
+        plural(report.warnings.len(), "warning", "warnings"),
+    )
+}
+
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// Replaces control characters in a path so that a file name cannot drive the terminal.
+pub fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}

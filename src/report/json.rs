@@ -1,0 +1,57 @@
+//! JSON output. The shape is documented in README.md ("JSON output"); keep them in step.
+
+use super::Report;
+use serde_json::{json, Value};
+use std::io::{self, Write};
+
+/// The report as a JSON value. Holds fingerprints and redacted forms, never a key.
+pub fn to_json(report: &Report) -> Value {
+    let findings: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let locations: Vec<Value> = f
+                .locations
+                .iter()
+                .map(|l| {
+                    json!({
+                        "path": l.path,
+                        "line": l.line,
+                        "column": l.column,
+                        "endLine": l.end_line,
+                        "endColumn": l.end_column,
+                        "byteOffset": l.byte_offset,
+                    })
+                })
+                .collect();
+            json!({
+                "ruleId": f.rule_id,
+                "kind": f.kind,
+                "fingerprint": f.fingerprint,
+                "redacted": f.redacted,
+                "locations": locations,
+            })
+        })
+        .collect();
+    let occurrences: usize = report.findings.iter().map(|f| f.locations.len()).sum();
+    json!({
+        "tool": { "name": "keyhound", "version": env!("CARGO_PKG_VERSION") },
+        "findings": findings,
+        "warnings": report.warnings,
+        "summary": {
+            "keys": report.findings.len(),
+            "occurrences": occurrences,
+            "filesScanned": report.stats.files_scanned,
+            "bytesScanned": report.stats.bytes_scanned,
+            "warnings": report.warnings.len(),
+            "elapsedMs": report.stats.elapsed_ms,
+            "completed": report.completed,
+        }
+    })
+}
+
+pub fn write_json<W: Write>(report: &Report, mut out: W) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, &to_json(report))?;
+    writeln!(out)?;
+    out.flush()
+}
