@@ -24,8 +24,10 @@ pub enum Exit {
 /// Runs `keyhound scan`.
 pub fn run_scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     let config = ScanConfig::from_args(args)?;
+    // Open the output before scanning, so that a bad -o never costs a finished scan.
+    let sink = open_output(&config)?;
     let report = scan_to_report(&config);
-    emit(&config, &report)?;
+    emit(&config, &report, sink)?;
     Ok(if report.findings.is_empty() {
         Exit::Clean
     } else {
@@ -60,8 +62,8 @@ pub fn scan_to_report(config: &ScanConfig) -> Report {
     }
 }
 
-fn emit(config: &ScanConfig, report: &Report) -> anyhow::Result<()> {
-    let mut sink: Box<dyn Write> = match &config.output {
+fn open_output(config: &ScanConfig) -> Result<Box<dyn Write>, UsageError> {
+    Ok(match &config.output {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).map_err(|e| {
                 UsageError(format!(
@@ -72,7 +74,10 @@ fn emit(config: &ScanConfig, report: &Report) -> anyhow::Result<()> {
             })?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    };
+    })
+}
+
+fn emit(config: &ScanConfig, report: &Report, mut sink: Box<dyn Write>) -> anyhow::Result<()> {
     match config.format {
         Format::Human => report::human::write_findings(report, config.color, &mut sink)?,
         Format::Json => report::json::write_json(report, &mut sink)?,

@@ -33,6 +33,9 @@ pub struct Root {
 impl Root {
     /// The report path of a file under this root: relative, `/`-separated.
     pub fn display_path(&self, path: &Path) -> String {
+        if self.is_file && !self.label.is_empty() {
+            return self.label.clone();
+        }
         let rel = if self.is_file {
             path.file_name().map(PathBuf::from).unwrap_or_default()
         } else {

@@ -1,0 +1,7 @@
+//! keyhound's integration tests: one binary, one module per area.
+
+mod support;
+
+mod errors;
+mod scan_special;
+mod scan_tree;
