@@ -3,5 +3,6 @@
 mod support;
 
 mod errors;
+mod hygiene;
 mod scan_special;
 mod scan_tree;
