@@ -129,13 +129,21 @@ mod tests {
     fn one_finding_per_key_with_all_locations_in_order() {
         let ids = [("r", "k")];
         let found = dedupe(
-            vec![occ("b", "z.txt", 1), occ("a", "a.txt", 9), occ("a", "a.txt", 2)],
+            vec![
+                occ("b", "z.txt", 1),
+                occ("a", "a.txt", 9),
+                occ("a", "a.txt", 2),
+            ],
             &ids,
         );
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].secret.expose(), "a");
         assert_eq!(
-            found[0].locations.iter().map(|l| l.line).collect::<Vec<_>>(),
+            found[0]
+                .locations
+                .iter()
+                .map(|l| l.line)
+                .collect::<Vec<_>>(),
             vec![2, 9]
         );
         assert_eq!(found[1].locations[0].path, "z.txt");

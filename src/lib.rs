@@ -3,8 +3,8 @@
 #![forbid(unsafe_code)]
 
 pub mod fake;
+pub mod finding;
+pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod secret;
-pub mod finding;
-pub mod report;

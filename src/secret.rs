@@ -96,7 +96,12 @@ mod tests {
     use super::*;
 
     fn fake() -> String {
-        format!("sk-proj-{}{}{}", "a1B2".repeat(5), "T3Blbk", "FJzz9Y8x7W6v5U4t3S2r")
+        format!(
+            "sk-proj-{}{}{}",
+            "a1B2".repeat(5),
+            "T3Blbk",
+            "FJzz9Y8x7W6v5U4t3S2r"
+        )
     }
 
     #[test]

@@ -106,12 +106,13 @@ impl RuleSet {
                 ),
                 None => None,
             };
-            let not_prefix = match spec.balanced.as_ref().and_then(|b| b.not_prefix.as_ref()) {
-                Some(p) => Some(Regex::new(p).map_err(|e| {
-                    invalid(format!("balanced.not_prefix does not compile: {e}"))
-                })?),
-                None => None,
-            };
+            let not_prefix =
+                match spec.balanced.as_ref().and_then(|b| b.not_prefix.as_ref()) {
+                    Some(p) => Some(Regex::new(p).map_err(|e| {
+                        invalid(format!("balanced.not_prefix does not compile: {e}"))
+                    })?),
+                    None => None,
+                };
             rules.push(Rule {
                 spec,
                 regex,
@@ -216,7 +217,11 @@ mod tests {
 
     #[test]
     fn duplicate_ids_are_errors() {
-        let text = format!("{}{}", one_rule("pattern = '(abc)'\n"), one_rule("pattern = '(abc)'\n"));
+        let text = format!(
+            "{}{}",
+            one_rule("pattern = '(abc)'\n"),
+            one_rule("pattern = '(abc)'\n")
+        );
         let err = load_text(&text).unwrap_err();
         assert!(err.to_string().contains("duplicate"), "{err}");
     }

@@ -42,21 +42,36 @@ pub struct Balanced {
 impl RuleSpec {
     /// Checks what serde cannot: non-empty fields, known levels, a numeric severity in (0, 10].
     pub fn validate(&self) -> Result<(), String> {
-        if self.id.is_empty() || !self.id.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c)) {
+        if self.id.is_empty()
+            || !self
+                .id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
+        {
             return Err("id must be non-empty ASCII letters, digits, '.', '-' or '_'".into());
         }
         if self.keywords.is_empty() || self.keywords.iter().any(|k| k.len() < 3) {
             return Err("keywords must list at least one literal of 3 or more bytes".into());
         }
         if !["error", "warning", "note"].contains(&self.level.as_str()) {
-            return Err(format!("level must be error, warning or note, not {:?}", self.level));
+            return Err(format!(
+                "level must be error, warning or note, not {:?}",
+                self.level
+            ));
         }
         match self.security_severity.parse::<f64>() {
             Ok(v) if v > 0.0 && v <= 10.0 => {}
-            _ => return Err("security_severity must be a number in (0, 10] written as a string".into()),
+            _ => {
+                return Err(
+                    "security_severity must be a number in (0, 10] written as a string".into(),
+                )
+            }
         }
         if !["very-high", "high", "medium", "low"].contains(&self.precision.as_str()) {
-            return Err(format!("precision must be very-high, high, medium or low, not {:?}", self.precision));
+            return Err(format!(
+                "precision must be very-high, high, medium or low, not {:?}",
+                self.precision
+            ));
         }
         if let Some(b) = &self.balanced {
             if b.marker.is_empty() {

@@ -125,7 +125,11 @@ impl Matcher {
                 let Some(m) = rule.regex.captures_read_at(&mut locs, limited, at) else {
                     break;
                 };
-                at = if m.end() > m.start() { m.end() } else { m.start() + 1 };
+                at = if m.end() > m.start() {
+                    m.end()
+                } else {
+                    m.start() + 1
+                };
                 let Some((start, end)) = locs.get(1) else {
                     continue;
                 };
