@@ -81,7 +81,7 @@ fn emit(config: &ScanConfig, report: &Report, mut sink: Box<dyn Write>) -> anyho
     match config.format {
         Format::Human => report::human::write_findings(report, config.color, &mut sink)?,
         Format::Json => report::json::write_json(report, &mut sink)?,
-        Format::Sarif => anyhow::bail!("SARIF output is not available in this build"),
+        Format::Sarif => report::sarif::write_sarif(report, &mut sink)?,
     }
     sink.flush()?;
     if !config.quiet {

@@ -4,5 +4,6 @@ mod support;
 
 mod errors;
 mod hygiene;
+mod sarif;
 mod scan_special;
 mod scan_tree;

@@ -4,7 +4,7 @@ use crate::support::tree::{keys, run_in, Tree};
 use keyhound::fake::Family;
 
 /// Every way keyhound can report a scan.
-pub const FORMATS: &[&str] = &["human", "json"];
+pub const FORMATS: &[&str] = &["human", "json", "sarif"];
 
 #[test]
 fn no_output_format_contains_a_planted_key() {

@@ -10,11 +10,14 @@ pub mod read;
 pub mod walk;
 
 use crate::finding::{Location, Occurrence, ScanStats, Warning};
+use crate::report::linehash;
 use ignore::WalkState;
 use matcher::Matcher;
 use progress::Progress;
 use read::BufferScanner;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
+use std::io::{Seek, SeekFrom};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -113,7 +116,7 @@ impl<'a> Visitor<'a> {
     }
 
     fn scan_file(&mut self, path: &Path, shown: String) {
-        let file = match open_regular(path) {
+        let mut file = match open_regular(path) {
             Ok(Some(f)) => f,
             Ok(None) => return self.warn(Some(shown), "skipped: not a regular file".into()),
             Err(e) => {
@@ -121,7 +124,7 @@ impl<'a> Visitor<'a> {
             }
         };
         let mut found = Vec::new();
-        match self.scanner.scan(self.matcher, file, &mut found) {
+        match self.scanner.scan(self.matcher, &mut file, &mut found) {
             Ok(bytes) => {
                 self.local.stats.files_scanned += 1;
                 self.local.stats.bytes_scanned += bytes;
@@ -137,6 +140,7 @@ impl<'a> Visitor<'a> {
             return;
         }
         self.progress.add_findings(kept.len() as u64);
+        let hashes = line_hashes_for(&mut file, kept.iter().map(|m| m.line));
         for m in kept {
             self.local.occurrences.push(Occurrence {
                 rule: m.rule,
@@ -148,7 +152,7 @@ impl<'a> Visitor<'a> {
                     end_line: m.line,
                     end_column: m.end_column,
                     byte_offset: m.byte_offset,
-                    line_hash: None,
+                    line_hash: hashes.get(&m.line).cloned(),
                 },
             });
         }
@@ -164,6 +168,17 @@ impl Drop for Visitor<'_> {
         shared.stats.files_scanned += local.stats.files_scanned;
         shared.stats.bytes_scanned += local.stats.bytes_scanned;
     }
+}
+
+/// GitHub's `primaryLocationLineHash` for the given lines, re-reading the file from its start.
+/// Only files with findings pay for this second read; a failure leaves the hashes out (GitHub
+/// then computes them itself).
+fn line_hashes_for(file: &mut File, lines: impl Iterator<Item = u64>) -> BTreeMap<u64, String> {
+    let wanted: BTreeSet<u64> = lines.collect();
+    if file.seek(SeekFrom::Start(0)).is_err() {
+        return BTreeMap::new();
+    }
+    linehash::line_hashes_seekable(file, &wanted).unwrap_or_default()
 }
 
 /// Opens a file for reading without blocking on FIFOs; `None` when it is not a regular file.
