@@ -50,12 +50,13 @@ pub fn write_summary<W: Write>(report: &Report, mut err: W) -> io::Result<()> {
     let s = &report.stats;
     writeln!(
         err,
-        "keyhound: {} {} ({} {}) in {} files, {:.1} MB, {:.2} s; {} {}",
+        "keyhound: {} {} ({} {}) in {} {}, {:.1} MB, {:.2} s; {} {}",
         report.findings.len(),
         plural(report.findings.len(), "key", "keys"),
         occurrences,
         plural(occurrences, "occurrence", "occurrences"),
         s.files_scanned,
+        plural(s.files_scanned as usize, "file", "files"),
         s.bytes_scanned as f64 / 1e6,
         s.elapsed_ms as f64 / 1000.0,
         report.warnings.len(),

@@ -4,8 +4,8 @@
 //! marker) runs over every byte; the rules' regexes run only on small windows around its hits,
 //! so text full of `sk-` (`task-`, `disk-`) costs nothing. No allocation per byte, no I/O.
 
+use super::prefilter::Prefilter;
 use crate::rules::{Rule, RuleSet};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 /// The longest key any rule may report, in bytes; longer runs are not keys.
 pub const MAX_KEY_LEN: usize = 400;
@@ -26,7 +26,7 @@ pub struct RawMatch {
 #[derive(Debug, Clone)]
 pub struct Matcher {
     rules: RuleSet,
-    prefilter: AhoCorasick,
+    prefilter: Prefilter,
     /// For each prefilter pattern, the rules that list it as a keyword.
     keyword_rules: Vec<Vec<usize>>,
 }
@@ -46,10 +46,7 @@ impl Matcher {
                 }
             }
         }
-        let prefilter = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(&keywords)
-            .expect("keywords are plain literals validated at rule load");
+        let prefilter = Prefilter::new(&keywords);
         Matcher {
             rules,
             prefilter,
@@ -68,20 +65,21 @@ impl Matcher {
         let mut window: Option<(usize, usize, u64)> = None;
         let search_from = from.saturating_sub(WINDOW);
         let search_to = (to + WINDOW).min(hay.len());
-        for hit in self.prefilter.find_iter(&hay[search_from..search_to]) {
-            let p = search_from + hit.start();
-            let ws = p.saturating_sub(WINDOW);
-            let we = (search_from + hit.end() + WINDOW).min(hay.len());
-            let mask = self.rule_mask(hit.pattern().as_usize());
-            window = match window {
-                Some((s, e, m)) if ws <= e => Some((s, we.max(e), m | mask)),
-                Some(w) => {
-                    self.scan_window(hay, w, from, to, out);
-                    Some((ws, we, mask))
-                }
-                None => Some((ws, we, mask)),
-            };
-        }
+        self.prefilter
+            .for_each(&hay[search_from..search_to], |hit| {
+                let p = search_from + hit.start;
+                let ws = p.saturating_sub(WINDOW);
+                let we = (search_from + hit.end + WINDOW).min(hay.len());
+                let mask = self.rule_mask(hit.keyword);
+                window = match window {
+                    Some((s, e, m)) if ws <= e => Some((s, we.max(e), m | mask)),
+                    Some(w) => {
+                        self.scan_window(hay, w, from, to, out);
+                        Some((ws, we, mask))
+                    }
+                    None => Some((ws, we, mask)),
+                };
+            });
         if let Some(w) = window {
             self.scan_window(hay, w, from, to, out);
         }

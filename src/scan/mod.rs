@@ -5,6 +5,7 @@
 //! a [`Warning`], never an abort.
 
 pub mod matcher;
+pub mod prefilter;
 pub mod progress;
 pub mod read;
 pub mod walk;
@@ -140,7 +141,12 @@ impl<'a> Visitor<'a> {
             return;
         }
         self.progress.add_findings(kept.len() as u64);
-        let hashes = line_hashes_for(&mut file, kept.iter().map(|m| m.line));
+        let deepest = kept.iter().map(|m| m.byte_offset).max().unwrap_or(0);
+        let hashes = if deepest <= LINE_HASH_MAX_OFFSET {
+            line_hashes_for(&mut file, kept.iter().map(|m| m.line))
+        } else {
+            BTreeMap::new()
+        };
         for m in kept {
             self.local.occurrences.push(Occurrence {
                 rule: m.rule,
@@ -169,6 +175,12 @@ impl Drop for Visitor<'_> {
         shared.stats.bytes_scanned += local.stats.bytes_scanned;
     }
 }
+
+/// Line hashes are computed only when every finding lies in the first 16 MiB of its file:
+/// hashing streams every character up to the last finding, twice (about 3 ns a byte), which
+/// would dominate the scan of a multi-gigabyte log. Without the hash, GitHub's upload action
+/// computes it for files in the checkout.
+const LINE_HASH_MAX_OFFSET: u64 = 16 << 20;
 
 /// GitHub's `primaryLocationLineHash` for the given lines, re-reading the file from its start.
 /// Only files with findings pay for this second read; a failure leaves the hashes out (GitHub
