@@ -3,6 +3,7 @@
 mod support;
 
 mod errors;
+mod fixtures;
 mod hygiene;
 mod sarif;
 mod scan_special;

@@ -1,3 +1,4 @@
-//! Shared test helpers: temporary trees with generated keys, and running the binary.
+//! Shared test helpers: temporary trees with generated keys, fixture trees, and running the binary.
 
+pub mod fixture;
 pub mod tree;
