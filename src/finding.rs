@@ -21,6 +21,18 @@ pub struct Location {
     /// GitHub code scanning's `primaryLocationLineHash` of this line, when computed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_hash: Option<String>,
+    /// Where in git history this location lies; `None` for files of a tree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub git: Option<GitOrigin>,
+}
+
+/// The commit a location was read from, for scans of git content.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct GitOrigin {
+    /// The commit id (hex).
+    pub commit: String,
+    /// The commit's time, in seconds since the Unix epoch.
+    pub time: i64,
 }
 
 /// One occurrence of a key, as the match stage produces it.
@@ -47,6 +59,18 @@ pub struct Finding {
     pub redacted: String,
     /// Sorted by path, line, column.
     pub locations: Vec<Location>,
+}
+
+impl Finding {
+    /// When the key entered version control: the earliest commit time among its git
+    /// locations, or `None` when no location came from git. Keys created after this time
+    /// cannot be the leaked key.
+    pub fn introduced_at(&self) -> Option<i64> {
+        self.locations
+            .iter()
+            .filter_map(|l| l.git.as_ref().map(|g| g.time))
+            .min()
+    }
 }
 
 /// A problem with one file or one request that did not stop the scan.
@@ -121,6 +145,7 @@ mod tests {
                 end_column: 10,
                 byte_offset: 0,
                 line_hash: None,
+                git: None,
             },
         }
     }

@@ -4,6 +4,7 @@
 //! thread keeps its own results and merges them once, when it ends. A problem with one file is
 //! a [`Warning`], never an abort.
 
+pub mod content;
 pub mod matcher;
 pub mod prefilter;
 pub mod progress;
@@ -11,14 +12,12 @@ pub mod read;
 pub mod walk;
 
 use crate::finding::{Location, Occurrence, ScanStats, Warning};
-use crate::report::linehash;
+use content::{scan_input, InputMatch};
 use ignore::WalkState;
 use matcher::Matcher;
 use progress::Progress;
 use read::BufferScanner;
-use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
-use std::io::{Seek, SeekFrom};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -124,30 +123,27 @@ impl<'a> Visitor<'a> {
                 return self.warn(Some(shown), format!("cannot read: {}", walk::io_reason(&e)))
             }
         };
-        let mut found = Vec::new();
-        match self.scanner.scan(self.matcher, &mut file, &mut found) {
-            Ok(bytes) => {
+        let scanned = scan_input(&mut self.scanner, self.matcher, &mut file);
+        match &scanned.error {
+            None => {
                 self.local.stats.files_scanned += 1;
-                self.local.stats.bytes_scanned += bytes;
-                self.progress.add_file(bytes);
+                self.local.stats.bytes_scanned += scanned.bytes;
+                self.progress.add_file(scanned.bytes);
             }
-            Err(e) => self.warn(
+            Some(e) => self.warn(
                 Some(shown.clone()),
-                format!("read failed: {}", walk::io_reason(&e)),
+                format!("read failed: {}", walk::io_reason(e)),
             ),
         }
-        let kept: Vec<_> = found.into_iter().filter(|m| !m.allowed).collect();
-        if kept.is_empty() {
+        if scanned.matches.is_empty() {
             return;
         }
-        self.progress.add_findings(kept.len() as u64);
-        let deepest = kept.iter().map(|m| m.byte_offset).max().unwrap_or(0);
-        let hashes = if deepest <= LINE_HASH_MAX_OFFSET {
-            line_hashes_for(&mut file, kept.iter().map(|m| m.line))
-        } else {
-            BTreeMap::new()
-        };
-        for m in kept {
+        self.progress.add_findings(scanned.matches.len() as u64);
+        for InputMatch {
+            found: m,
+            line_hash,
+        } in scanned.matches
+        {
             self.local.occurrences.push(Occurrence {
                 rule: m.rule,
                 secret: m.secret,
@@ -158,7 +154,8 @@ impl<'a> Visitor<'a> {
                     end_line: m.line,
                     end_column: m.end_column,
                     byte_offset: m.byte_offset,
-                    line_hash: hashes.get(&m.line).cloned(),
+                    line_hash,
+                    git: None,
                 },
             });
         }
@@ -174,23 +171,6 @@ impl Drop for Visitor<'_> {
         shared.stats.files_scanned += local.stats.files_scanned;
         shared.stats.bytes_scanned += local.stats.bytes_scanned;
     }
-}
-
-/// Line hashes are computed only when every finding lies in the first 16 MiB of its file:
-/// hashing streams every character up to the last finding, twice (about 3 ns a byte), which
-/// would dominate the scan of a multi-gigabyte log. Without the hash, GitHub's upload action
-/// computes it for files in the checkout.
-const LINE_HASH_MAX_OFFSET: u64 = 16 << 20;
-
-/// GitHub's `primaryLocationLineHash` for the given lines, re-reading the file from its start.
-/// Only files with findings pay for this second read; a failure leaves the hashes out (GitHub
-/// then computes them itself).
-fn line_hashes_for(file: &mut File, lines: impl Iterator<Item = u64>) -> BTreeMap<u64, String> {
-    let wanted: BTreeSet<u64> = lines.collect();
-    if file.seek(SeekFrom::Start(0)).is_err() {
-        return BTreeMap::new();
-    }
-    linehash::line_hashes_seekable(file, &wanted).unwrap_or_default()
 }
 
 /// Opens a file for reading without blocking on FIFOs; `None` when it is not a regular file.

@@ -50,6 +50,7 @@ pub(super) fn locate(path: &str, text: &str, key: &str) -> Vec<FindingLocation> 
             end_column: column + key.encode_utf16().count() as u64,
             byte_offset: offset as u64,
             line_hash: hashes.get(&line).cloned(),
+            git: None,
         });
     }
     out
