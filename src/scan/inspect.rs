@@ -52,6 +52,49 @@ impl Default for InspectOptions {
     }
 }
 
+/// Validates the look-inside flags (`--max-archive-bytes SIZE`, `--max-archive-depth N`);
+/// the error is the one-line message for the user.
+pub fn options_from(
+    decode: bool,
+    archives: bool,
+    max_bytes: &str,
+    max_depth: &str,
+) -> Result<InspectOptions, String> {
+    let max_archive_bytes = parse_size(max_bytes).ok_or_else(|| {
+        format!("--max-archive-bytes: invalid size {max_bytes:?} (a number of bytes, or with K, M or G)")
+    })?;
+    let max_archive_depth = match max_depth.trim().parse::<u32>() {
+        Ok(n) if (1..=32).contains(&n) => n,
+        _ => {
+            return Err(format!(
+                "--max-archive-depth: invalid depth {max_depth:?} (a number from 1 to 32)"
+            ))
+        }
+    };
+    Ok(InspectOptions {
+        decode,
+        archives,
+        max_archive_bytes,
+        max_archive_depth,
+        max_ratio: DEFAULT_MAX_RATIO,
+    })
+}
+
+/// `1024`, `64K`, `256M`, `2G` (binary multiples; `KB`/`KiB` spellings too); at least 1.
+fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim().to_ascii_uppercase();
+    let t = t.trim_end_matches('B').trim_end_matches('I');
+    let (digits, shift) = match t.chars().last()? {
+        'K' => (&t[..t.len() - 1], 10),
+        'M' => (&t[..t.len() - 1], 20),
+        'G' => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    let n: u64 = digits.trim().parse().ok()?;
+    let bytes = n.checked_mul(1u64 << shift)?;
+    (bytes > 0).then_some(bytes)
+}
+
 /// What the start of an input says it is, when it is not scanned as it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -248,5 +291,28 @@ impl<'a> Inspector<'a> {
             },
             Kind::Utf16(_) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_depths_are_validated() {
+        assert_eq!(parse_size("256M"), Some(256 << 20));
+        assert_eq!(parse_size("64kib"), Some(64 << 10));
+        assert_eq!(parse_size("2GB"), Some(2 << 30));
+        assert_eq!(parse_size("1000"), Some(1000));
+        for bad in ["", "0", "-1", "1T", "M", "12x", "99999999999G"] {
+            assert_eq!(parse_size(bad), None, "{bad}");
+        }
+        assert!(options_from(true, true, "1M", "0").is_err());
+        assert!(options_from(true, true, "1M", "33").is_err());
+        let o = options_from(false, true, "1K", "5").unwrap();
+        assert_eq!(
+            (o.decode, o.max_archive_bytes, o.max_archive_depth),
+            (false, 1024, 5)
+        );
     }
 }

@@ -146,7 +146,7 @@ fn line_is_base64(hay: &[u8], from: usize) -> bool {
 
 /// A whole line of a wrapped run: base64 only, at least 16 characters, a multiple of four.
 fn is_chunk(line: &[u8]) -> bool {
-    line.len() >= 16 && line.len() % 4 == 0 && line.iter().all(|&b| is_b64(b))
+    line.len() >= 16 && line.len().is_multiple_of(4) && line.iter().all(|&b| is_b64(b))
 }
 
 /// Start of the line holding `at`, and the first non-blank byte of it.
@@ -290,7 +290,7 @@ pub fn find_encoded(
         });
     }
     let found = &mut out[first..];
-    found.sort_by(|a, b| (a.start, a.rule, a.depth).cmp(&(b.start, b.rule, b.depth)));
+    found.sort_by_key(|m| (m.start, m.rule, m.depth));
     let mut kept: Vec<DecodedMatch> = Vec::new();
     for m in out.drain(first..) {
         if kept.last().is_none_or(|k| k.start != m.start) {
