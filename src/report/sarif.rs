@@ -15,6 +15,10 @@
 //!   with one `%SRCROOT%`-relative, percent-encoded location, the partial fingerprints
 //!   `secretSha256/v1` and (when known) `primaryLocationLineHash`, and `properties.kind` and
 //!   `properties.occurrences`. Callers add more per-finding properties with [`to_sarif_with`].
+//! - a key inside an archive is located at the archive itself (region: line 1) with
+//!   `properties.archiveMember` and `properties.memberLine`, and `archive!/member:line` in
+//!   the message; a decoded key has `properties.encoding` (`base64`, `utf-16le`, ...); a
+//!   warning about a member starts its message with the member.
 
 use super::Report;
 use crate::finding::{Finding, Location as FindingLocation, Warning};

@@ -26,7 +26,9 @@ impl ByteOrder {
 }
 
 /// How many bytes of the start the heuristic looks at.
-const SAMPLE: usize = 4096;
+const SAMPLE: usize = 1024;
+/// The heuristic first looks at this many bytes: most binary files fail there.
+const QUICK: usize = 64;
 /// Fewer code units than this are too few to tell.
 const MIN_UNITS: usize = 8;
 
@@ -40,10 +42,20 @@ pub fn sniff(head: &[u8]) -> Option<ByteOrder> {
         _ => {}
     }
     let sample = &head[..head.len().min(SAMPLE) & !1];
-    // Cheap exit for the common case: text without a zero byte is not UTF-16.
+    // Cheap exits for the common cases: text without a zero byte is not UTF-16, and a
+    // binary file shows it in its first bytes.
     if sample.len() < 2 * MIN_UNITS || memchr::memchr(0, sample).is_none() {
         return None;
     }
+    let quick = &sample[..sample.len().min(QUICK)];
+    if order_of(quick).is_none() {
+        return None;
+    }
+    order_of(sample)
+}
+
+/// The byte order when `sample` (an even number of bytes) reads as UTF-16 text.
+fn order_of(sample: &[u8]) -> Option<ByteOrder> {
     let units = sample.len() / 2;
     let (mut le, mut be, mut zero_lo, mut zero_hi) = (0usize, 0usize, 0usize, 0usize);
     for pair in sample.chunks_exact(2) {
