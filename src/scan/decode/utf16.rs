@@ -48,9 +48,7 @@ pub fn sniff(head: &[u8]) -> Option<ByteOrder> {
         return None;
     }
     let quick = &sample[..sample.len().min(QUICK)];
-    if order_of(quick).is_none() {
-        return None;
-    }
+    order_of(quick)?;
     order_of(sample)
 }
 
