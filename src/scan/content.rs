@@ -204,4 +204,48 @@ mod tests {
         let want = linehash::line_hashes_of(text.as_bytes(), &BTreeSet::from([2]));
         assert_eq!(got.matches[0].line_hash.as_ref(), want.get(&2));
     }
+
+    /// A git blob is a buffer in memory: archives and encodings in it are opened all the same.
+    #[test]
+    fn an_archive_blob_in_memory_is_unpacked_and_decoded() {
+        use std::io::Write;
+        let mut gen = FakeKeys::new(7);
+        let (a, b) = (gen.key(Family::Project), gen.key(Family::Admin));
+        let mut w = ::zip::ZipWriter::new(io::Cursor::new(Vec::new()));
+        let opts = ::zip::write::SimpleFileOptions::default();
+        w.start_file("conf/.env", opts).unwrap();
+        w.write_all(format!("x=1\nK={a}\n").as_bytes()).unwrap();
+        w.start_file("k8s/secret.yaml", opts).unwrap();
+        let encoded: String = {
+            use ::base64::Engine;
+            ::base64::engine::general_purpose::STANDARD.encode(&b)
+        };
+        w.write_all(format!("data:\n  key: {encoded}\n").as_bytes())
+            .unwrap();
+        let blob = w.finish().unwrap().into_inner();
+        let matcher = Matcher::new(RuleSet::builtin().unwrap());
+        let mut scanner = BufferScanner::default();
+        let got = scan_input(&mut scanner, &matcher, &mut io::Cursor::new(&blob));
+        assert!(got.warnings.is_empty() && got.error.is_none());
+        assert_eq!(got.bytes, blob.len() as u64);
+        let seen: Vec<(Option<&str>, u64, Option<&str>, &str)> = got
+            .matches
+            .iter()
+            .map(|m| {
+                (
+                    m.member.as_deref(),
+                    m.found.line,
+                    m.encoding.as_deref(),
+                    m.found.secret.expose(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                (Some("conf/.env"), 2, None, a.as_str()),
+                (Some("k8s/secret.yaml"), 2, Some("base64"), b.as_str())
+            ]
+        );
+    }
 }
