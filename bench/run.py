@@ -323,6 +323,10 @@ def verdict(ok):
     return "ok" if ok else "MISSED"
 
 
+def print_runs(label, times):
+    print(f"  {label} runs (s): {' '.join(f'{t:.2f}' for t in times)}")
+
+
 def report(meta, tree, big, archives):
     print("\n== keyhound benchmark ==")
     for k, v in meta.items():
@@ -331,9 +335,9 @@ def report(meta, tree, big, archives):
     if tree:
         c = tree["counts"]
         print(f"\nTree: {tree['desc']}")
-        print(f"  keyhound runs (s): {' '.join(f'{t:.2f}' for t in tree['kh_times'])}")
-        print(f"  keyhound --no-decode --no-archives runs (s): {' '.join(f'{t:.2f}' for t in tree['kh_off_times'])}")
-        print(f"  ripgrep runs (s):  {' '.join(f'{t:.2f}' for t in tree['rg_times'])}")
+        print_runs("keyhound", tree['kh_times'])
+        print_runs("keyhound --no-decode --no-archives", tree['kh_off_times'])
+        print_runs("ripgrep", tree['rg_times'])
         print(f"  files: keyhound {c['kh_files']} scanned, ripgrep {c['rg_files']} listed; "
               f"keyhound read {c['kh_bytes'] / 2**20:.0f} MB")
         print(f"  matches: keyhound {c['kh_matches']} occurrences, ripgrep {c['rg_matches']} lines; "
@@ -351,9 +355,9 @@ def report(meta, tree, big, archives):
     if big:
         c = big["counts"]
         print(f"\nBig file: {big['desc']}")
-        print(f"  keyhound runs (s): {' '.join(f'{t:.2f}' for t in big['kh_times'])}")
-        print(f"  keyhound --no-decode --no-archives runs (s): {' '.join(f'{t:.2f}' for t in big['kh_off_times'])}")
-        print(f"  ripgrep runs (s):  {' '.join(f'{t:.2f}' for t in big['rg_times'])}")
+        print_runs("keyhound", big['kh_times'])
+        print_runs("keyhound --no-decode --no-archives", big['kh_off_times'])
+        print_runs("ripgrep", big['rg_times'])
         print(f"  matches: keyhound {c['kh_matches']}, ripgrep {c['rg_matches']}; planted {big['planted']}")
         rows += [("big file: keyhound median", f"{big['kh_median']:.2f} s", ""),
                  ("big file: ripgrep median", f"{big['rg_median']:.2f} s", ""),
@@ -367,8 +371,8 @@ def report(meta, tree, big, archives):
     if archives:
         a = archives
         print(f"\nArchives: {a['desc']}")
-        print(f"  keyhound runs (s): {' '.join(f'{t:.2f}' for t in a['times'])}")
-        print(f"  keyhound --no-archives runs (s): {' '.join(f'{t:.2f}' for t in a['off_times'])}")
+        print_runs("keyhound", a['times'])
+        print_runs("keyhound --no-archives", a['off_times'])
         print(f"  matches: keyhound {a['found']} occurrences, {a['warnings']} warnings; planted {a['planted']}")
         rows += [("archives: keyhound median", f"{a['median']:.2f} s", ""),
                  ("archives: unpacked MB/s", f"{a['content_mb'] / a['median']:.0f}", "(content bytes / median)"),
