@@ -13,7 +13,7 @@ MARKER = "T3Blbk" + "FJ"  # built by concatenation: no key-shaped literal in the
 RG_PATTERN = "sk-[A-Za-z0-9_-]{20,}" + MARKER + "[A-Za-z0-9_-]{20,}"
 B64URL = string.ascii_letters + string.digits + "-_"
 ALNUM = string.ascii_letters + string.digits
-RATIO_TARGET, RSS_TARGET_MB = 1.2, 100
+RATIO_TARGET, DECODE_TARGET, RSS_TARGET_MB = 1.2, 1.1, 100
 
 
 def log(msg):
@@ -159,9 +159,100 @@ def build_big_file(args, rng):
     return path, len(key_blocks)
 
 
+def build_archive_corpus(args, rng):
+    """target/bench-archives/: crates of the cargo registry packed as .zip, .tar.gz and a
+    .gz per large source file, a zip inside a tar.gz, and fake keys planted in members as
+    they are and base64-encoded. Rebuilt when its spec changes."""
+    import base64, gzip, io, tarfile, zipfile
+    src = os.path.join(CARGO_HOME, "registry", "src")
+    out = os.path.join(TARGET, "bench-archives")
+    stamp = out + ".json"
+    spec = {"src": src, "crates": args.archive_crates, "version": 1}
+    if os.path.exists(stamp) and not args.rebuild_corpus:
+        with open(stamp) as fh:
+            old = json.load(fh)
+        if {k: old.get(k) for k in spec} == spec:
+            return old
+    crates = sorted(os.path.join(reg, c) for reg in os.listdir(src) for c in os.listdir(os.path.join(src, reg))
+                    if os.path.isdir(os.path.join(src, reg, c)))
+    crates = [os.path.join(src, c) for c in crates]
+    chosen = rng.sample(crates, min(args.archive_crates, len(crates)))
+    log(f"building archive corpus from {len(chosen)} crates")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    planted, content = 0, 0
+
+    def members(crate):
+        for d, dirs, files in os.walk(crate):
+            dirs.sort()
+            for f in sorted(files):
+                p = os.path.join(d, f)
+                if os.path.isfile(p) and not os.path.islink(p):
+                    yield os.path.relpath(p, crate), open(p, "rb").read()
+
+    def planted_member(i):
+        key = fake_key(rng, legacy=i % 4 == 3)
+        if i % 3 == 2:  # one in three as a Kubernetes Secret value
+            return ("deploy/secret.yaml", f"data:\n  OPENAI_API_KEY: {base64.b64encode(key.encode()).decode()}\n".encode())
+        return ("config/.env", f"DEBUG=0\nOPENAI_API_KEY={key}\n".encode())
+
+    for i, crate in enumerate(chosen):
+        name = os.path.basename(crate)
+        files = list(members(crate))
+        files.append(planted_member(i))
+        planted += 1
+        content += sum(len(d) for _, d in files)
+        if i % 3 == 0:
+            with zipfile.ZipFile(os.path.join(out, f"{name}.zip"), "w", zipfile.ZIP_DEFLATED) as z:
+                for rel, data in files:
+                    z.writestr(f"{name}/{rel}", data)
+        elif i % 3 == 1:
+            with tarfile.open(os.path.join(out, f"{name}.tar.gz"), "w:gz", compresslevel=6) as t:
+                for rel, data in files:
+                    info = tarfile.TarInfo(f"{name}/{rel}")
+                    info.size = len(data)
+                    t.addfile(info, io.BytesIO(data))
+        else:
+            # A zip inside a tar.gz, and the largest source file alone as .gz.
+            inner = io.BytesIO()
+            with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as z:
+                for rel, data in files:
+                    z.writestr(f"{name}/{rel}", data)
+            with tarfile.open(os.path.join(out, f"{name}-bundle.tar.gz"), "w:gz", compresslevel=6) as t:
+                info = tarfile.TarInfo(f"bundle/{name}.zip")
+                info.size = len(inner.getvalue())
+                t.addfile(info, io.BytesIO(inner.getvalue()))
+            rel, data = max(files, key=lambda f: len(f[1]))
+            key = fake_key(rng)
+            with gzip.open(os.path.join(out, f"{name}-{os.path.basename(rel)}.log.gz"), "wb") as g:
+                g.write(data + f"\nAuthorization: Bearer {key}\n".encode())
+            planted += 1
+            content += len(data)
+    compressed = tree_bytes(out)
+    desc = (f"{len(chosen)} crates as .zip, .tar.gz, zip-in-tar.gz and .gz: {compressed / 2**20:.0f} MB packed, "
+            f"{content / 2**20:.0f} MB of content")
+    meta = dict(spec, dir=out, planted=planted, content_bytes=content, desc=desc)
+    with open(stamp, "w") as fh:
+        json.dump(meta, fh)
+    return meta
+
+
+def time_archives(kh, corpus, runs):
+    path = corpus["dir"]
+    r = compare([("kh", kh_cmd(kh, path)), ("kh_off", kh_cmd(kh, path, "--no-archives"))], runs)
+    with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
+        subprocess.run([kh, "scan", "--no-progress", "-q", "--format", "json", "-o", tmp.name, path])
+        report = json.load(open(tmp.name))
+    return {"desc": corpus["desc"], "times": r["times"]["kh"], "off_times": r["times"]["kh_off"],
+            "median": r["median"]["kh"], "off_median": r["median"]["kh_off"], "rss_mb": r["rss_mb"]["kh"],
+            "found": report["summary"]["occurrences"], "warnings": report["summary"]["warnings"],
+            "planted": corpus["planted"], "content_mb": corpus["content_bytes"] / 2**20}
+
+
 # ---- part 3: timing --------------------------------------------------------------------------
 def run_measured(cmd, stdout=subprocess.DEVNULL):
-    """Runs cmd; returns (wall seconds, peak RSS in MB) of that one process (os.wait4)."""
+    """Runs cmd; returns (wall seconds, peak RSS in MB) of that one process (os.wait4), and
+    records its CPU seconds (user + system) in CPU_TIMES under the command's key."""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(p.pid, 0)
@@ -169,26 +260,49 @@ def run_measured(cmd, stdout=subprocess.DEVNULL):
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode not in (0, 1):
         log(f"warning: exit {p.returncode}: {' '.join(cmd)}")
+    CPU_TIMES.setdefault(tuple(cmd), []).append(usage.ru_utime + usage.ru_stime)
     return wall, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
-def compare(kh, rg, path, runs):
-    """One warm-up each, then `runs` interleaved rounds (the order alternates per round)."""
-    kh_cmd = [kh, "scan", "--no-progress", "-q", "--format", "json", "-o", "/dev/null", path]
-    rg_cmd = [rg, "-a", "--hidden", "-g", "!.git", "-n", "-o", "-e", RG_PATTERN, path]
-    run_measured(kh_cmd); run_measured(rg_cmd)
-    times, rss = {"kh": [], "rg": []}, []
+# CPU seconds of every measured run, by command: on a loaded machine (the load average is
+# printed) CPU time moves far less than wall time, so ratios are printed for both.
+CPU_TIMES = {}
+
+
+def kh_cmd(kh, path, *flags):
+    return [kh, "scan", "--no-progress", "-q", *flags, "--format", "json", "-o", "/dev/null", path]
+
+
+def compare(cmds, runs):
+    """`cmds`: (name, command) pairs, keyhound's first. One warm-up each, then `runs` rounds;
+    the order rotates every round so that no command always runs first."""
+    for _, cmd in cmds:
+        run_measured(cmd)
+    times, rss = {name: [] for name, _ in cmds}, {name: [] for name, _ in cmds}
     for i in range(runs):
-        order = [("kh", kh_cmd), ("rg", rg_cmd)]
-        for name, cmd in (order if i % 2 == 0 else order[::-1]):
+        k = i % len(cmds)
+        for name, cmd in cmds[k:] + cmds[:k]:
             wall, peak = run_measured(cmd)
             times[name].append(wall)
-            if name == "kh":
-                rss.append(peak)
-        log(f"round {i + 1}/{runs}: keyhound {times['kh'][-1]:.2f}s, rg {times['rg'][-1]:.2f}s")
-    kh_med, rg_med = statistics.median(times["kh"]), statistics.median(times["rg"])
-    return {"kh_times": times["kh"], "rg_times": times["rg"], "kh_median": kh_med, "rg_median": rg_med,
-            "ratio": kh_med / rg_med, "kh_rss_mb": max(rss)}
+            rss[name].append(peak)
+        log(f"round {i + 1}/{runs}: " + ", ".join(f"{n} {times[n][-1]:.2f}s" for n, _ in cmds))
+    med = {name: statistics.median(t) for name, t in times.items()}
+    # The warm-up is left out: the last `runs` CPU times of each command.
+    cpu = {name: statistics.median(CPU_TIMES[tuple(cmd)][-runs:]) for name, cmd in cmds}
+    return {"times": times, "median": med, "cpu": cpu, "rss_mb": {n: max(r) for n, r in rss.items()}}
+
+
+def compare_tools(kh, rg, path, runs):
+    """keyhound as shipped (decoding on), keyhound with --no-decode --no-archives, ripgrep."""
+    rg_cmd = [rg, "-a", "--hidden", "-g", "!.git", "-n", "-o", "-e", RG_PATTERN, path]
+    r = compare([("kh", kh_cmd(kh, path)), ("kh_off", kh_cmd(kh, path, "--no-decode", "--no-archives")),
+                 ("rg", rg_cmd)], runs)
+    m = r["median"]
+    return {"kh_times": r["times"]["kh"], "kh_off_times": r["times"]["kh_off"], "rg_times": r["times"]["rg"],
+            "kh_median": m["kh"], "kh_off_median": m["kh_off"], "rg_median": m["rg"],
+            "ratio": m["kh"] / m["rg"], "decode_ratio": m["kh"] / m["kh_off"], "cpu": r["cpu"],
+            "cpu_ratio": r["cpu"]["kh"] / r["cpu"]["rg"], "cpu_decode_ratio": r["cpu"]["kh"] / r["cpu"]["kh_off"],
+            "kh_rss_mb": max(r["rss_mb"]["kh"], r["rss_mb"]["kh_off"])}
 
 
 def counts(kh, rg, path):
@@ -209,7 +323,11 @@ def verdict(ok):
     return "ok" if ok else "MISSED"
 
 
-def report(meta, tree, big):
+def print_runs(label, times):
+    print(f"  {label} runs (s): {' '.join(f'{t:.2f}' for t in times)}")
+
+
+def report(meta, tree, big, archives):
     print("\n== keyhound benchmark ==")
     for k, v in meta.items():
         print(f"{k:<12} {v}")
@@ -217,30 +335,50 @@ def report(meta, tree, big):
     if tree:
         c = tree["counts"]
         print(f"\nTree: {tree['desc']}")
-        print(f"  keyhound runs (s): {' '.join(f'{t:.2f}' for t in tree['kh_times'])}")
-        print(f"  ripgrep runs (s):  {' '.join(f'{t:.2f}' for t in tree['rg_times'])}")
+        print_runs("keyhound", tree['kh_times'])
+        print_runs("keyhound --no-decode --no-archives", tree['kh_off_times'])
+        print_runs("ripgrep", tree['rg_times'])
         print(f"  files: keyhound {c['kh_files']} scanned, ripgrep {c['rg_files']} listed; "
               f"keyhound read {c['kh_bytes'] / 2**20:.0f} MB")
         print(f"  matches: keyhound {c['kh_matches']} occurrences, ripgrep {c['rg_matches']} lines; "
               f"planted {tree['planted'] if tree['planted'] is not None else 'n/a'}")
         rows += [("tree: keyhound median", f"{tree['kh_median']:.2f} s", ""),
+                 ("tree: keyhound off median", f"{tree['kh_off_median']:.2f} s", "(--no-decode --no-archives)"),
                  ("tree: ripgrep median", f"{tree['rg_median']:.2f} s", ""),
                  ("tree: ratio keyhound/rg", f"{tree['ratio']:.2f}", f"<= {RATIO_TARGET}  {verdict(tree['ratio'] <= RATIO_TARGET)}"),
+                 ("tree: ratio decoding on/off", f"{tree['decode_ratio']:.2f}", f"<= {DECODE_TARGET}  {verdict(tree['decode_ratio'] <= DECODE_TARGET)}"),
+                 ("tree: CPU s kh / off / rg", "{kh:.2f} / {kh_off:.2f} / {rg:.2f}".format(**tree['cpu']), "(user + system, medians)"),
+                 ("tree: CPU ratio keyhound/rg", f"{tree['cpu_ratio']:.2f}", "(informational)"),
+                 ("tree: CPU ratio on/off", f"{tree['cpu_decode_ratio']:.2f}", "(informational)"),
                  ("tree: keyhound peak RSS", f"{tree['kh_rss_mb']:.1f} MB", f"< {RSS_TARGET_MB} MB  {verdict(tree['kh_rss_mb'] < RSS_TARGET_MB)}"),
                  ("tree: matches kh / rg", f"{c['kh_matches']} / {c['rg_matches']}", "")]
     if big:
         c = big["counts"]
         print(f"\nBig file: {big['desc']}")
-        print(f"  keyhound runs (s): {' '.join(f'{t:.2f}' for t in big['kh_times'])}")
-        print(f"  ripgrep runs (s):  {' '.join(f'{t:.2f}' for t in big['rg_times'])}")
+        print_runs("keyhound", big['kh_times'])
+        print_runs("keyhound --no-decode --no-archives", big['kh_off_times'])
+        print_runs("ripgrep", big['rg_times'])
         print(f"  matches: keyhound {c['kh_matches']}, ripgrep {c['rg_matches']}; planted {big['planted']}")
         rows += [("big file: keyhound median", f"{big['kh_median']:.2f} s", ""),
                  ("big file: ripgrep median", f"{big['rg_median']:.2f} s", ""),
                  # No speed target here: rg maps a single large file into memory, keyhound
                  # reads it in bounded buffers (the RSS target), which costs one copy.
                  ("big file: ratio keyhound/rg", f"{big['ratio']:.2f}", "(informational)"),
+                 ("big file: ratio decoding on/off", f"{big['decode_ratio']:.2f}", f"<= {DECODE_TARGET}  {verdict(big['decode_ratio'] <= DECODE_TARGET)}"),
+                 ("big file: CPU ratio on/off", f"{big['cpu_decode_ratio']:.2f}", "(informational)"),
                  ("big file: keyhound peak RSS", f"{big['kh_rss_mb']:.1f} MB", f"< {RSS_TARGET_MB} MB  {verdict(big['kh_rss_mb'] < RSS_TARGET_MB)}"),
                  ("big file: matches kh / rg", f"{c['kh_matches']} / {c['rg_matches']}", "")]
+    if archives:
+        a = archives
+        print(f"\nArchives: {a['desc']}")
+        print_runs("keyhound", a['times'])
+        print_runs("keyhound --no-archives", a['off_times'])
+        print(f"  matches: keyhound {a['found']} occurrences, {a['warnings']} warnings; planted {a['planted']}")
+        rows += [("archives: keyhound median", f"{a['median']:.2f} s", ""),
+                 ("archives: unpacked MB/s", f"{a['content_mb'] / a['median']:.0f}", "(content bytes / median)"),
+                 ("archives: --no-archives median", f"{a['off_median']:.2f} s", "(informational)"),
+                 ("archives: keyhound peak RSS", f"{a['rss_mb']:.1f} MB", f"< {RSS_TARGET_MB} MB  {verdict(a['rss_mb'] < RSS_TARGET_MB)}"),
+                 ("archives: found / planted", f"{a['found']} / {a['planted']}", verdict(a['found'] == a['planted']))]
     print(f"\n{'figure':<30} {'value':>14}   target")
     for name, value, target in rows:
         print(f"{name:<30} {value:>14}   {target}")
@@ -258,6 +396,8 @@ def main():
     ap.add_argument("--big-file-gb", type=float, default=2.0)
     ap.add_argument("--skip-tree", action="store_true")
     ap.add_argument("--skip-big-file", action="store_true")
+    ap.add_argument("--skip-archives", action="store_true")
+    ap.add_argument("--archive-crates", type=int, default=400, help="crates packed into the archive corpus")
     ap.add_argument("--seed", type=int, help="random seed for the planted keys (default: fresh)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
@@ -269,13 +409,16 @@ def main():
     if not args.skip_tree:
         corpus, planted, desc = build_corpus(args, rng)
         log(f"tree: {corpus}")
-        tree = dict(compare(kh, rg, corpus, args.runs), counts=counts(kh, rg, corpus), planted=planted, desc=desc)
+        tree = dict(compare_tools(kh, rg, corpus, args.runs), counts=counts(kh, rg, corpus), planted=planted, desc=desc)
     if not args.skip_big_file:
         path, planted = build_big_file(args, rng)
         log(f"big file: {path}")
         desc = f"{path} ({os.path.getsize(path) / 2**30:.2f} GiB)"
-        big = dict(compare(kh, rg, path, args.runs), counts=counts(kh, rg, path), planted=planted, desc=desc)
-    report(meta, tree, big)
+        big = dict(compare_tools(kh, rg, path, args.runs), counts=counts(kh, rg, path), planted=planted, desc=desc)
+    archives = None
+    if not args.skip_archives:
+        archives = time_archives(kh, build_archive_corpus(args, rng), args.runs)
+    report(meta, tree, big, archives)
     return 0
 
 

@@ -37,7 +37,7 @@ pub fn run_scan(args: &ScanArgs) -> anyhow::Result<Exit> {
 
 /// Walks, reads, matches and deduplicates: the scan half of the pipeline.
 pub fn scan_to_report(config: &ScanConfig) -> Report {
-    let matcher = Matcher::new(config.rules.clone());
+    let matcher = Matcher::with_options(config.rules.clone(), config.inspect.clone());
     let progress = Arc::new(progress::Progress::default());
     let ticker = config
         .progress

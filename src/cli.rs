@@ -114,6 +114,25 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_progress: bool,
 
+    /// Do not decode base64 or UTF-16 text: match the bytes as they are.
+    #[arg(long)]
+    pub no_decode: bool,
+
+    /// Do not open archives or compressed files (zip, jar, whl, docx, tar, gzip): scan their
+    /// bytes as they are.
+    #[arg(long)]
+    pub no_archives: bool,
+
+    /// Most bytes one archive may expand to, nested archives included; past it the rest is
+    /// skipped with a warning. Suffixes K, M, G (KiB, MiB, GiB).
+    #[arg(long, value_name = "SIZE", default_value = "256M")]
+    pub max_archive_bytes: String,
+
+    /// Most archives nested in one another that are opened (1 to 32); deeper ones are
+    /// skipped with a warning.
+    #[arg(long, value_name = "N", default_value = "3")]
+    pub max_archive_depth: String,
+
     /// Print no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,

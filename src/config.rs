@@ -2,6 +2,7 @@
 
 use crate::cli::{Color, Format, ScanArgs};
 use crate::rules::RuleSet;
+use crate::scan::inspect::{self, InspectOptions};
 use crate::scan::walk::{self, Root, Suppressions, WalkOptions};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -24,6 +25,8 @@ pub struct ScanConfig {
     pub progress: bool,
     pub quiet: bool,
     pub category: String,
+    /// What to decode and unpack, and the guard rails.
+    pub inspect: InspectOptions,
 }
 
 impl ScanConfig {
@@ -39,6 +42,13 @@ impl ScanConfig {
         if args.sarif_category.is_empty() {
             return Err(UsageError("--sarif-category must not be empty".into()));
         }
+        let inspect = inspect::options_from(
+            !args.no_decode,
+            !args.no_archives,
+            &args.max_archive_bytes,
+            &args.max_archive_depth,
+        )
+        .map_err(UsageError)?;
         let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
         let color = match args.color {
             Color::Always => true,
@@ -60,6 +70,7 @@ impl ScanConfig {
             progress: !args.no_progress && !args.quiet && std::io::stderr().is_terminal(),
             quiet: args.quiet,
             category: args.sarif_category.clone(),
+            inspect,
         })
     }
 }

@@ -10,8 +10,13 @@ use serde::Serialize;
 /// unit SARIF's `utf16CodeUnits` declares); `end_column` is exclusive.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Location {
-    /// Path relative to the scan root, `/`-separated.
+    /// Path relative to the scan root, `/`-separated. For a key inside an archive, the
+    /// archive's path.
     pub path: String,
+    /// The member of the archive at `path` that holds the key (`config/.env`; nested
+    /// archives are joined by `!/`); lines and columns are then within the member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
     pub line: u64,
     pub column: u64,
     pub end_line: u64,
@@ -24,6 +29,21 @@ pub struct Location {
     /// Where in git history this location lies; `None` for files of a tree.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub git: Option<GitOrigin>,
+    /// How the text holding the key was decoded (`base64`, `base64/base64`, `utf-16le`...);
+    /// `None` when the key was there as is. Lines and columns refer to the encoded text for
+    /// base64 and to the decoded text for UTF-16.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+}
+
+impl Location {
+    /// The path as shown to people: `path`, or `archive!/member` inside an archive.
+    pub fn shown_path(&self) -> String {
+        match &self.member {
+            Some(member) => format!("{}!/{member}", self.path),
+            None => self.path.clone(),
+        }
+    }
 }
 
 /// The commit a location was read from, for scans of git content.
@@ -79,6 +99,9 @@ pub struct Warning {
     /// The file concerned, relative to the scan root, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// The archive member concerned, when the problem is inside an archive at `path`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
     /// What went wrong. Never holds a key.
     pub message: String,
 }
@@ -146,6 +169,8 @@ mod tests {
                 byte_offset: 0,
                 line_hash: None,
                 git: None,
+                member: None,
+                encoding: None,
             },
         }
     }

@@ -9,7 +9,9 @@
 //! |--------|-------------------|--------------------------------------------------------------|
 //! | walk   | [`scan::walk`]    | decides what to read; reads nothing                          |
 //! | read   | [`scan::read`]    | bounded memory; a key across buffers is found once           |
+//! | look inside | [`scan::inspect`] | archives, gzip, UTF-16 by content; guard rails as warnings |
 //! | match  | [`scan::matcher`] | the only hot loop: literal prefilter, then regex on windows  |
+//! | decode | [`scan::decode`]  | base64 around prefilter hits on encoded keywords, only there |
 //! | dedupe | [`finding`]       | one finding per distinct key (SHA-256), all its locations    |
 //! | report | [`report`]        | formats never see a plaintext key                            |
 #![forbid(unsafe_code)]

@@ -2,6 +2,8 @@
 
 mod support;
 
+mod archives;
+mod decoded;
 mod errors;
 mod fixtures;
 mod hygiene;

@@ -8,7 +8,9 @@ const BOLD: &str = "\x1b[1m";
 const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
-/// Writes one line per occurrence: `path:line:column: rule  redacted  (fingerprint prefix)`.
+/// Writes one line per occurrence: `path:line:column: rule  redacted  (fingerprint prefix)`,
+/// with `archive!/member` as the path inside an archive and `[base64]` (the encoding) after
+/// keys found by decoding.
 pub fn write_findings<W: Write>(report: &Report, color: bool, mut out: W) -> io::Result<()> {
     let paint = |code: &'static str| if color { code } else { "" };
     let mut lines: Vec<(&crate::finding::Location, &crate::finding::Finding)> = report
@@ -18,11 +20,15 @@ pub fn write_findings<W: Write>(report: &Report, color: bool, mut out: W) -> io:
         .collect();
     lines.sort_by(|a, b| a.0.cmp(b.0));
     for (loc, f) in lines {
+        let decoded = match &loc.encoding {
+            Some(e) => format!(" [{e}]"),
+            None => String::new(),
+        };
         writeln!(
             out,
-            "{}{}{}:{}:{}: {}{}{} {} {}(sha256:{}){}",
+            "{}{}{}:{}:{}: {}{}{} {} {}(sha256:{}){}{}",
             paint(BOLD),
-            sanitize(&loc.path),
+            sanitize(&loc.shown_path()),
             paint(RESET),
             loc.line,
             loc.column,
@@ -33,6 +39,7 @@ pub fn write_findings<W: Write>(report: &Report, color: bool, mut out: W) -> io:
             paint(DIM),
             &f.fingerprint[..12],
             paint(RESET),
+            decoded,
         )?;
     }
     out.flush()
@@ -41,9 +48,16 @@ pub fn write_findings<W: Write>(report: &Report, color: bool, mut out: W) -> io:
 /// Writes warnings and the summary line (for stderr).
 pub fn write_summary<W: Write>(report: &Report, mut err: W) -> io::Result<()> {
     for w in &report.warnings {
-        match &w.path {
-            Some(p) => writeln!(err, "keyhound: warning: {}: {}", sanitize(p), w.message)?,
-            None => writeln!(err, "keyhound: warning: {}", w.message)?,
+        match (&w.path, &w.member) {
+            (Some(p), Some(m)) => writeln!(
+                err,
+                "keyhound: warning: {}!/{}: {}",
+                sanitize(p),
+                sanitize(m),
+                w.message
+            )?,
+            (Some(p), None) => writeln!(err, "keyhound: warning: {}: {}", sanitize(p), w.message)?,
+            (None, _) => writeln!(err, "keyhound: warning: {}", w.message)?,
         }
     }
     let occurrences: usize = report.findings.iter().map(|f| f.locations.len()).sum();

@@ -14,14 +14,23 @@ pub fn to_json(report: &Report) -> Value {
                 .locations
                 .iter()
                 .map(|l| {
-                    json!({
-                        "path": l.path,
+                    let mut v = json!({
+                        "path": l.shown_path(),
                         "line": l.line,
                         "column": l.column,
                         "endLine": l.end_line,
                         "endColumn": l.end_column,
                         "byteOffset": l.byte_offset,
-                    })
+                    });
+                    // Inside an archive: the archive's own path and the member, apart.
+                    if let Some(member) = &l.member {
+                        v["archive"] = json!(l.path);
+                        v["member"] = json!(member);
+                    }
+                    if let Some(encoding) = &l.encoding {
+                        v["encoding"] = json!(encoding);
+                    }
+                    v
                 })
                 .collect();
             json!({

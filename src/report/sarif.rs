@@ -15,6 +15,10 @@
 //!   with one `%SRCROOT%`-relative, percent-encoded location, the partial fingerprints
 //!   `secretSha256/v1` and (when known) `primaryLocationLineHash`, and `properties.kind` and
 //!   `properties.occurrences`. Callers add more per-finding properties with [`to_sarif_with`].
+//! - a key inside an archive is located at the archive itself (region: line 1) with
+//!   `properties.archiveMember` and `properties.memberLine`, and `archive!/member:line` in
+//!   the message; a decoded key has `properties.encoding` (`base64`, `utf-16le`, ...); a
+//!   warning about a member starts its message with the member.
 
 use super::Report;
 use crate::finding::{Finding, Location as FindingLocation, Warning};
@@ -39,7 +43,13 @@ pub const SECRET_FINGERPRINT: &str = "secretSha256/v1";
 /// GitHub's line fingerprint (see [`super::linehash`]).
 pub const LINE_HASH_FINGERPRINT: &str = "primaryLocationLineHash";
 /// Result property names that [`to_sarif_with`] sets itself; extra properties cannot replace them.
-pub const RESERVED_PROPERTIES: [&str; 2] = ["kind", "occurrences"];
+pub const RESERVED_PROPERTIES: [&str; 5] = [
+    "kind",
+    "occurrences",
+    "archiveMember",
+    "memberLine",
+    "encoding",
+];
 
 /// Extra `result.properties` entries for one finding (e.g. `crossCheck`, `revocation`).
 pub type ExtraProperties = BTreeMap<String, Value>;
@@ -181,6 +191,17 @@ fn sarif_result(
     properties: &PropertyBag,
 ) -> SarifResult {
     let mut text = format!("{} {}", rule.spec.name, finding.redacted);
+    let mut properties = properties.clone();
+    location_properties(location, &mut properties);
+    if let Some(member) = &location.member {
+        text.push_str(&format!(
+            " in {}!/{member}:{}",
+            location.path, location.line
+        ));
+    }
+    if let Some(encoding) = &location.encoding {
+        text.push_str(&format!(" ({encoding}-encoded)"));
+    }
     if finding.locations.len() > 1 {
         text.push_str(&format!(
             " (the same key is in {} places)",
@@ -199,17 +220,35 @@ fn sarif_result(
         .message(Message::from(&text))
         .locations(vec![sarif_location(location)])
         .partial_fingerprints(fingerprints)
-        .properties(properties.clone())
+        .properties(properties)
         .build()
 }
 
+/// `archiveMember` and `memberLine` for a key inside an archive, `encoding` for a decoded one.
+fn location_properties(location: &FindingLocation, properties: &mut PropertyBag) {
+    let extra = &mut properties.additional_properties;
+    if let Some(member) = &location.member {
+        extra.insert("archiveMember".into(), json!(member));
+        extra.insert("memberLine".into(), json!(location.line));
+    }
+    if let Some(encoding) = &location.encoding {
+        extra.insert("encoding".into(), json!(encoding));
+    }
+}
+
 fn sarif_location(location: &FindingLocation) -> Location {
-    let region = Region::builder()
-        .start_line(to_i64(location.line))
-        .start_column(to_i64(location.column))
-        .end_line(to_i64(location.end_line))
-        .end_column(to_i64(location.end_column))
-        .build();
+    // Inside an archive the region is the archive itself (its first line): the member's
+    // line and column mean nothing in the archive's bytes, and GitHub needs a startLine.
+    let region = if location.member.is_some() {
+        Region::builder().start_line(1).build()
+    } else {
+        Region::builder()
+            .start_line(to_i64(location.line))
+            .start_column(to_i64(location.column))
+            .end_line(to_i64(location.end_line))
+            .end_column(to_i64(location.end_column))
+            .build()
+    };
     Location::builder()
         .physical_location(
             PhysicalLocation::builder()
@@ -240,9 +279,13 @@ fn invocation(report: &Report) -> Invocation {
 }
 
 fn notification(warning: &Warning) -> Notification {
+    let text = match &warning.member {
+        Some(member) => format!("{member}: {}", warning.message),
+        None => warning.message.clone(),
+    };
     let mut n = Notification::builder()
         .level(json!("warning"))
-        .message(Message::from(&warning.message))
+        .message(Message::from(&text))
         .build();
     if let Some(path) = &warning.path {
         n.locations = Some(vec![Location::builder()

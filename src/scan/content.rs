@@ -1,12 +1,16 @@
 //! Scan one input, whatever it came from: a file, a staged index entry, a git blob.
 //!
-//! Stage: read + match for a single input. The walker (files) and later sources (git blobs,
-//! decoded or unpacked content) all call [`scan_input`], so that every source gets the same
-//! matching, allow comments and line hashes. Knows nothing of threads or of where the bytes
-//! live.
+//! Stage: read + match for a single input. The walker (files) and later sources (git blobs)
+//! all call [`scan_input`] (or [`scan_named`], with a name for a gzip's content), so that every
+//! source gets the same matching, decoding (base64, UTF-16), archive unpacking, allow comments
+//! and line hashes. The first buffer read decides: most inputs are scanned as bytes straight
+//! away; an archive, a compressed file or UTF-16 text is read again from its start by
+//! [`super::inspect`]. Knows nothing of threads or of where the bytes live.
 
+use super::archive::{self, ReadSeek};
+use super::inspect::{self, Found, Inspector, Kind, Place};
 use super::matcher::Matcher;
-use super::read::{BufferScanner, FileMatch};
+use super::read::{BufferScanner, FileMatch, Scanned};
 use crate::report::linehash;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Read, Seek, SeekFrom};
@@ -20,16 +24,32 @@ pub const LINE_HASH_MAX_OFFSET: u64 = 16 << 20;
 /// A reported key in one input, with GitHub's line hash when it was computed.
 #[derive(Debug, Clone)]
 pub struct InputMatch {
+    /// Lines and columns are within the member (for archives) or the decoded text (UTF-16).
     pub found: FileMatch,
     pub line_hash: Option<String>,
+    /// The member path inside an archive (`config/.env`, `inner.zip!/.env`); `None` when the
+    /// key is in the input itself.
+    pub member: Option<String>,
+    /// How the key's text was decoded (`base64`, `base64/base64`, `utf-16le`, ...).
+    pub encoding: Option<String>,
+}
+
+/// A problem inside one input that did not stop its scan (a skipped member, a guard rail).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputWarning {
+    /// The member concerned, when there is one.
+    pub member: Option<String>,
+    pub message: String,
 }
 
 /// What scanning one input gave: the keys not suppressed by an allow comment, the bytes read,
-/// and the read error that ended it early, if any. Keys found before an error are kept.
+/// warnings from inside it, and the read error that ended it early, if any. Keys found
+/// before an error are kept.
 #[derive(Debug, Default)]
 pub struct InputScan {
     pub matches: Vec<InputMatch>,
     pub bytes: u64,
+    pub warnings: Vec<InputWarning>,
     pub error: Option<io::Error>,
 }
 
@@ -40,9 +60,27 @@ pub fn scan_input<R: Read + Seek>(
     matcher: &Matcher,
     input: &mut R,
 ) -> InputScan {
+    scan_named(scanner, matcher, "", input)
+}
+
+/// [`scan_input`] for an input called `name` (its file name: it names a gzip's content).
+pub fn scan_named<R: Read + Seek>(
+    scanner: &mut BufferScanner,
+    matcher: &Matcher,
+    name: &str,
+    input: &mut R,
+) -> InputScan {
+    let opts = matcher.inspect();
+    let looking = opts.decode || opts.archives;
     let mut found = Vec::new();
-    let (bytes, error) = match scanner.scan(matcher, &mut *input, &mut found) {
-        Ok(bytes) => (bytes, None),
+    let first = scanner.scan_unless(matcher, &mut *input, &mut found, |head| {
+        looking.then(|| inspect::sniff(head, opts)).flatten()
+    });
+    let (bytes, error) = match first {
+        Ok(Scanned::Done(bytes)) => (bytes, None),
+        Ok(Scanned::Diverted(kind, head)) => {
+            return scan_inside(scanner, matcher, name, kind, head, input)
+        }
         Err(e) => (0, Some(e)),
     };
     found.retain(|m| !m.allowed);
@@ -56,13 +94,76 @@ pub fn scan_input<R: Read + Seek>(
         .into_iter()
         .map(|m| InputMatch {
             line_hash: hashes.get(&m.line).cloned(),
+            member: None,
+            encoding: (m.base64_depth > 0)
+                .then(|| vec!["base64"; usize::from(m.base64_depth)].join("/")),
             found: m,
         })
         .collect();
     InputScan {
         matches,
         bytes,
+        warnings: Vec::new(),
         error,
+    }
+}
+
+/// Scans an input that [`inspect::sniff`] recognised, from its start.
+fn scan_inside<R: Read + Seek>(
+    scanner: &mut BufferScanner,
+    matcher: &Matcher,
+    name: &str,
+    kind: Kind,
+    head: Vec<u8>,
+    input: &mut R,
+) -> InputScan {
+    let mut insp = Inspector::new(scanner, matcher);
+    let place = Place {
+        name: name.rsplit('/').next().unwrap_or(name).to_string(),
+        member: None,
+        depth: 0,
+        gzip_parent: None,
+    };
+    let head_len = head.len() as u64;
+    match kind {
+        Kind::Zip => {
+            let seekable: &mut dyn ReadSeek = input;
+            let opened = archive::rewind(seekable)
+                .map_err(|_| archive::zip::NotAZip)
+                .and_then(|()| archive::zip::scan(&mut insp, seekable, &None, 1));
+            if opened.is_err() && archive::rewind(seekable).is_ok() {
+                insp.scan_plain(seekable, &place, None);
+            }
+        }
+        _ => {
+            // The head is already in memory: chain it before the rest, no seek needed.
+            let mut whole = io::Cursor::new(head).chain(&mut *input);
+            insp.open(kind, &mut whole, &place);
+        }
+    }
+    let bytes = input.seek(SeekFrom::End(0)).unwrap_or(head_len);
+    let matches = insp
+        .found
+        .into_iter()
+        .map(
+            |Found {
+                 found,
+                 member,
+                 encoding,
+             }| InputMatch {
+                found,
+                line_hash: None,
+                member,
+                encoding,
+            },
+        )
+        .collect();
+    InputScan {
+        matches,
+        bytes,
+        warnings: insp.warnings,
+        // Read errors inside are warnings: what was found before them is kept.
+        error: None,
     }
 }
 
@@ -102,5 +203,49 @@ mod tests {
         assert_eq!(got.matches[0].found.line, 2);
         let want = linehash::line_hashes_of(text.as_bytes(), &BTreeSet::from([2]));
         assert_eq!(got.matches[0].line_hash.as_ref(), want.get(&2));
+    }
+
+    /// A git blob is a buffer in memory: archives and encodings in it are opened all the same.
+    #[test]
+    fn an_archive_blob_in_memory_is_unpacked_and_decoded() {
+        use std::io::Write;
+        let mut gen = FakeKeys::new(7);
+        let (a, b) = (gen.key(Family::Project), gen.key(Family::Admin));
+        let mut w = ::zip::ZipWriter::new(io::Cursor::new(Vec::new()));
+        let opts = ::zip::write::SimpleFileOptions::default();
+        w.start_file("conf/.env", opts).unwrap();
+        w.write_all(format!("x=1\nK={a}\n").as_bytes()).unwrap();
+        w.start_file("k8s/secret.yaml", opts).unwrap();
+        let encoded: String = {
+            use ::base64::Engine;
+            ::base64::engine::general_purpose::STANDARD.encode(&b)
+        };
+        w.write_all(format!("data:\n  key: {encoded}\n").as_bytes())
+            .unwrap();
+        let blob = w.finish().unwrap().into_inner();
+        let matcher = Matcher::new(RuleSet::builtin().unwrap());
+        let mut scanner = BufferScanner::default();
+        let got = scan_input(&mut scanner, &matcher, &mut io::Cursor::new(&blob));
+        assert!(got.warnings.is_empty() && got.error.is_none());
+        assert_eq!(got.bytes, blob.len() as u64);
+        let seen: Vec<(Option<&str>, u64, Option<&str>, &str)> = got
+            .matches
+            .iter()
+            .map(|m| {
+                (
+                    m.member.as_deref(),
+                    m.found.line,
+                    m.encoding.as_deref(),
+                    m.found.secret.expose(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                (Some("conf/.env"), 2, None, a.as_str()),
+                (Some("k8s/secret.yaml"), 2, Some("base64"), b.as_str())
+            ]
+        );
     }
 }

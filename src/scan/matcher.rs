@@ -4,6 +4,8 @@
 //! marker) runs over every byte; the rules' regexes run only on small windows around its hits,
 //! so text full of `sk-` (`task-`, `disk-`) costs nothing. No allocation per byte, no I/O.
 
+use super::decode::base64::{self, EncodedHit};
+use super::inspect::InspectOptions;
 use super::prefilter::Prefilter;
 use crate::rules::{Rule, RuleSet};
 
@@ -23,16 +25,30 @@ pub struct RawMatch {
 }
 
 /// Finds keys for a rule set. Cheap to share between threads.
+///
+/// It also carries the look-inside settings ([`InspectOptions`]), so that every caller of
+/// [`super::content::scan_input`] (files, git blobs) decodes and unpacks alike.
 #[derive(Debug, Clone)]
 pub struct Matcher {
     rules: RuleSet,
     prefilter: Prefilter,
-    /// For each prefilter pattern, the rules that list it as a keyword.
+    /// For each plain keyword (the first prefilter patterns), the rules that list it.
     keyword_rules: Vec<Vec<usize>>,
+    /// For each base64 spelling (the patterns after the keywords), its phase.
+    spelling_phase: Vec<u8>,
+    inspect: InspectOptions,
 }
 
 impl Matcher {
+    /// A matcher with the default look-inside settings (everything on).
     pub fn new(rules: RuleSet) -> Self {
+        Self::with_options(rules, InspectOptions::default())
+    }
+
+    /// A matcher that decodes and unpacks as `inspect` says. The prefilter holds the base64
+    /// spellings of the rules' keywords only when decoding is on: off, the scan costs what
+    /// it did before decoding existed.
+    pub fn with_options(rules: RuleSet, inspect: InspectOptions) -> Self {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         for (i, rule) in rules.rules().iter().enumerate() {
@@ -46,11 +62,21 @@ impl Matcher {
                 }
             }
         }
-        let prefilter = Prefilter::new(&keywords);
+        let spellings = if inspect.decode {
+            base64::prefilter_spellings(&keywords)
+        } else {
+            Vec::new()
+        };
+        let spelling_phase = spellings.iter().map(|s| s.phase).collect();
+        let mut patterns = keywords;
+        patterns.extend(spellings.into_iter().map(|s| s.text));
+        let prefilter = Prefilter::new(&patterns);
         Matcher {
             rules,
             prefilter,
             keyword_rules,
+            spelling_phase,
+            inspect,
         }
     }
 
@@ -58,16 +84,53 @@ impl Matcher {
         &self.rules
     }
 
+    /// The look-inside settings this matcher was built with.
+    pub fn inspect(&self) -> &InspectOptions {
+        &self.inspect
+    }
+
     /// Appends to `out` every key in `hay` whose start lies in `from..to`, in order of start.
     /// Bytes outside that range are context only (boundary checks, keys already reported).
     pub fn find(&self, hay: &[u8], from: usize, to: usize, out: &mut Vec<RawMatch>) {
+        self.find_all(hay, from, to, out, &mut Vec::new());
+    }
+
+    /// [`Matcher::find`], and also every hit on a base64 spelling at or after `from` that
+    /// may belong to an encoded key starting before `to` (the search runs up to
+    /// [`OVERLAP`] bytes past `to`), for [`base64::find_encoded`].
+    pub fn find_all(
+        &self,
+        hay: &[u8],
+        from: usize,
+        to: usize,
+        out: &mut Vec<RawMatch>,
+        encoded: &mut Vec<EncodedHit>,
+    ) {
         let first = out.len();
         let mut window: Option<(usize, usize, u64)> = None;
         let search_from = from.saturating_sub(WINDOW);
-        let search_to = (to + WINDOW).min(hay.len());
+        let plain_to = (to + WINDOW).min(hay.len());
+        let search_to = if self.spelling_phase.is_empty() {
+            plain_to
+        } else {
+            (to + OVERLAP).min(hay.len())
+        };
+        let plain = self.keyword_rules.len();
         self.prefilter
             .for_each(&hay[search_from..search_to], |hit| {
                 let p = search_from + hit.start;
+                if hit.keyword >= plain {
+                    if p >= from {
+                        encoded.push(EncodedHit {
+                            at: p,
+                            phase: self.spelling_phase[hit.keyword - plain],
+                        });
+                    }
+                    return;
+                }
+                if p >= plain_to {
+                    return;
+                }
                 let ws = p.saturating_sub(WINDOW);
                 let we = (search_from + hit.end + WINDOW).min(hay.len());
                 let mask = self.rule_mask(hit.keyword);

@@ -4,7 +4,10 @@
 //! thread keeps its own results and merges them once, when it ends. A problem with one file is
 //! a [`Warning`], never an abort.
 
+pub mod archive;
 pub mod content;
+pub mod decode;
+pub mod inspect;
 pub mod matcher;
 pub mod prefilter;
 pub mod progress;
@@ -12,7 +15,7 @@ pub mod read;
 pub mod walk;
 
 use crate::finding::{Location, Occurrence, ScanStats, Warning};
-use content::{scan_input, InputMatch};
+use content::{scan_named, InputMatch};
 use ignore::WalkState;
 use matcher::Matcher;
 use progress::Progress;
@@ -78,7 +81,11 @@ impl<'a> Visitor<'a> {
 
     fn warn(&mut self, path: Option<String>, message: String) {
         self.progress.add_warning();
-        self.local.warnings.push(Warning { path, message });
+        self.local.warnings.push(Warning {
+            path,
+            member: None,
+            message,
+        });
     }
 
     fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> WalkState {
@@ -123,7 +130,19 @@ impl<'a> Visitor<'a> {
                 return self.warn(Some(shown), format!("cannot read: {}", walk::io_reason(&e)))
             }
         };
-        let scanned = scan_input(&mut self.scanner, self.matcher, &mut file);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let scanned = scan_named(&mut self.scanner, self.matcher, &name, &mut file);
+        for w in scanned.warnings {
+            self.progress.add_warning();
+            self.local.warnings.push(Warning {
+                path: Some(shown.clone()),
+                member: w.member,
+                message: w.message,
+            });
+        }
         match &scanned.error {
             None => {
                 self.local.stats.files_scanned += 1;
@@ -142,6 +161,8 @@ impl<'a> Visitor<'a> {
         for InputMatch {
             found: m,
             line_hash,
+            member,
+            encoding,
         } in scanned.matches
         {
             self.local.occurrences.push(Occurrence {
@@ -149,13 +170,15 @@ impl<'a> Visitor<'a> {
                 secret: m.secret,
                 location: Location {
                     path: shown.clone(),
+                    member,
                     line: m.line,
                     column: m.column,
-                    end_line: m.line,
+                    end_line: m.end_line,
                     end_column: m.end_column,
                     byte_offset: m.byte_offset,
                     line_hash,
                     git: None,
+                    encoding,
                 },
             });
         }

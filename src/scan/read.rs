@@ -5,8 +5,10 @@
 //! reported exactly once. Line numbers are counted lazily: a file without a key is never
 //! scanned for newlines unless it spans several buffers.
 
+use super::decode::base64::{self, DecodedMatch, EncodedHit, Ends};
 use super::matcher::{Matcher, RawMatch, OVERLAP};
 use crate::secret::Secret;
+use std::convert::Infallible;
 use std::io::{self, Read};
 
 /// Bytes read per buffer, beyond the overlap.
@@ -24,15 +26,33 @@ pub struct FileMatch {
     pub byte_offset: u64,
     pub line: u64,
     pub column: u64,
+    /// The line of the last character; later than `line` only for wrapped base64.
+    pub end_line: u64,
     pub end_column: u64,
     /// The line holds `keyhound:allow` or `gitleaks:allow`.
     pub allowed: bool,
+    /// How many times the key was base64-encoded where it was found (0: as is). The
+    /// location then spans the encoded text.
+    pub base64_depth: u8,
+}
+
+/// How a scan that may stop after its first buffer ended.
+#[derive(Debug)]
+pub enum Scanned<T> {
+    /// Read to the end: the number of bytes.
+    Done(u64),
+    /// The first buffer was handed to the sniffer, which asked to stop: nothing was matched.
+    /// Holds the sniffer's verdict and the bytes already read, which the caller must put
+    /// back in front of the rest of the reader.
+    Diverted(T, Vec<u8>),
 }
 
 /// Reusable per-thread state for scanning inputs.
 pub struct BufferScanner {
     buf: Vec<u8>,
     raw: Vec<RawMatch>,
+    hits: Vec<EncodedHit>,
+    decoded: Vec<DecodedMatch>,
     chunk: usize,
 }
 
@@ -48,6 +68,8 @@ impl BufferScanner {
         BufferScanner {
             buf: Vec::new(),
             raw: Vec::new(),
+            hits: Vec::new(),
+            decoded: Vec::new(),
             chunk: chunk.max(1),
         }
     }
@@ -56,9 +78,27 @@ impl BufferScanner {
     pub fn scan<R: Read>(
         &mut self,
         matcher: &Matcher,
-        mut reader: R,
+        reader: R,
         out: &mut Vec<FileMatch>,
     ) -> io::Result<u64> {
+        match self.scan_unless(matcher, reader, out, |_| None::<Infallible>)? {
+            Scanned::Done(n) => Ok(n),
+            Scanned::Diverted(never, _) => match never {},
+        }
+    }
+
+    /// Like [`BufferScanner::scan`], but first shows the first buffer (up to the chunk size,
+    /// or the whole input if shorter) to `sniff`; when it returns `Some`, stops before
+    /// matching anything. Sniffing this way costs no extra read or seek for inputs that are
+    /// scanned as they are.
+    pub fn scan_unless<R: Read, T>(
+        &mut self,
+        matcher: &Matcher,
+        mut reader: R,
+        out: &mut Vec<FileMatch>,
+        sniff: impl FnOnce(&[u8]) -> Option<T>,
+    ) -> io::Result<Scanned<T>> {
+        let mut sniff = Some(sniff);
         let capacity = self.chunk + OVERLAP + CONTEXT;
         if self.buf.len() != capacity {
             self.buf = vec![0; capacity];
@@ -80,6 +120,11 @@ impl BufferScanner {
                     Err(e) => return Err(e),
                 }
             }
+            if let Some(sniff) = sniff.take() {
+                if let Some(verdict) = sniff(&self.buf[..filled]) {
+                    return Ok(Scanned::Diverted(verdict, self.buf[..filled].to_vec()));
+                }
+            }
             let buf = &self.buf[..filled];
             let report_to = if eof {
                 filled
@@ -87,22 +132,54 @@ impl BufferScanner {
                 filled.saturating_sub(OVERLAP).max(report_from)
             };
             self.raw.clear();
-            matcher.find(buf, report_from, report_to, &mut self.raw);
-            for m in &self.raw {
-                let (line, column) = lines.position(buf, m.start);
-                let units = (m.end - m.start) as u64;
+            self.hits.clear();
+            self.decoded.clear();
+            matcher.find_all(buf, report_from, report_to, &mut self.raw, &mut self.hits);
+            if !self.hits.is_empty() {
+                let ends = Ends {
+                    left: base == 0,
+                    right: eof,
+                };
+                base64::find_encoded(
+                    matcher,
+                    buf,
+                    report_from,
+                    report_to,
+                    &self.hits,
+                    ends,
+                    &mut self.decoded,
+                );
+            }
+            // Both lists are sorted by start; line positions must be taken in that order.
+            let (mut r, mut d) = (0, 0);
+            while r < self.raw.len() || d < self.decoded.len() {
+                let take_raw = d >= self.decoded.len()
+                    || (r < self.raw.len() && self.raw[r].start <= self.decoded[d].start);
+                let (rule, start, end, key, depth) = if take_raw {
+                    let m = self.raw[r];
+                    r += 1;
+                    (m.rule, m.start, m.end, &buf[m.start..m.end], 0)
+                } else {
+                    let m = &self.decoded[d];
+                    d += 1;
+                    (m.rule, m.start, m.end, &m.key[..], m.depth)
+                };
+                let (line, column) = lines.position(buf, start);
+                let (end_line, end_column) = end_position(buf, start, end, line, column);
                 out.push(FileMatch {
-                    rule: m.rule,
-                    secret: Secret::from_bytes(&buf[m.start..m.end]),
-                    byte_offset: base + m.start as u64,
+                    rule,
+                    secret: Secret::from_bytes(key),
+                    byte_offset: base + start as u64,
                     line,
                     column,
-                    end_column: column + units,
-                    allowed: line_allows(buf, m.start, m.end),
+                    end_line,
+                    end_column,
+                    allowed: line_allows(buf, start, end),
+                    base64_depth: depth,
                 });
             }
             if eof {
-                return Ok(base + filled as u64);
+                return Ok(Scanned::Done(base + filled as u64));
             }
             let keep_from = report_to.saturating_sub(CONTEXT);
             lines.shift(buf, keep_from);
@@ -111,6 +188,19 @@ impl BufferScanner {
             base += keep_from as u64;
             report_from = report_to - keep_from;
         }
+    }
+}
+
+/// Line and exclusive UTF-16 column of the end of `start..end`, which starts at
+/// (`line`, `column`); only wrapped base64 spans lines.
+fn end_position(buf: &[u8], start: usize, end: usize, line: u64, column: u64) -> (u64, u64) {
+    let span = &buf[start..end];
+    match memchr::memrchr(b'\n', span) {
+        None => (line, column + utf16_units(span)),
+        Some(last) => (
+            line + bytecount::count(span, b'\n') as u64,
+            utf16_units(&span[last + 1..]) + 1,
+        ),
     }
 }
 

@@ -51,6 +51,8 @@ pub(super) fn locate(path: &str, text: &str, key: &str) -> Vec<FindingLocation> 
             byte_offset: offset as u64,
             line_hash: hashes.get(&line).cloned(),
             git: None,
+            member: None,
+            encoding: None,
         });
     }
     out
@@ -103,10 +105,12 @@ pub(super) fn sample() -> (Report, Vec<(String, String)>, [String; 2]) {
     let warnings = vec![
         Warning {
             path: Some("big file.bin".into()),
+            member: None,
             message: "skipped: larger than --max-file-size".into(),
         },
         Warning {
             path: None,
+            member: None,
             message: "cross-check unavailable".into(),
         },
     ];

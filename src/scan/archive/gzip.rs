@@ -1,0 +1,61 @@
+//! Gzip files (`.gz`, `.tgz`; concatenated members too): stream the decompressed content.
+//!
+//! Stage: read. The content is one member, named after the file without its `.gz`; when it
+//! is a tar, its files are listed directly under the gzip (`logs.tar.gz!/app.log`). The ratio
+//! cap is checked against the compressed bytes consumed so far, so a bomb stops after about
+//! [`super::RATIO_FLOOR`] bytes, whatever its size. Nothing is written anywhere.
+
+use super::{Cap, Counting, Limited};
+use crate::scan::inspect::{Inspector, Place};
+use flate2::read::MultiGzDecoder;
+use std::cell::Cell;
+use std::io::Read;
+use std::rc::Rc;
+
+/// Scans the gzip stream `reader` found at `place`; its content is at nesting `level`.
+pub(crate) fn scan(insp: &mut Inspector<'_>, reader: &mut dyn Read, place: &Place, level: u32) {
+    let consumed = Rc::new(Cell::new(0));
+    let compressed = Counting {
+        inner: reader,
+        count: consumed.clone(),
+    };
+    let decoder = MultiGzDecoder::new(compressed);
+    let mut limited = Limited::new(decoder, insp.budget.clone(), Cap::Consumed(consumed));
+    let mut content = Place::child(&place.member, &content_name(&place.name), level);
+    content.gzip_parent = Some(place.member.clone());
+    insp.scan_stream(&mut limited, &content);
+    if insp.budget.report_spent() {
+        insp.warn(
+            &place.member,
+            super::zip::spent_message(insp.budget.limit()),
+        );
+    }
+}
+
+/// The name of a gzip's content: `app.log` for `app.log.gz`, `x.tar` for `x.tgz`.
+pub fn content_name(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    for (suffix, replace) in [(".tgz", ".tar"), (".gz", ""), (".gzip", ""), (".z", "")] {
+        if lower.ends_with(suffix) && name.len() > suffix.len() {
+            return format!("{}{replace}", &name[..name.len() - suffix.len()]);
+        }
+    }
+    if name.is_empty() {
+        "-".into()
+    } else {
+        name.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_name;
+
+    #[test]
+    fn content_is_named_after_the_file() {
+        assert_eq!(content_name("app.log.gz"), "app.log");
+        assert_eq!(content_name("backup.TGZ"), "backup.tar");
+        assert_eq!(content_name("blob"), "blob");
+        assert_eq!(content_name(""), "-");
+    }
+}
