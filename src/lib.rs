@@ -19,6 +19,8 @@ pub mod cli;
 pub mod config;
 pub mod fake;
 pub mod finding;
+pub mod mock;
+pub mod openai;
 pub mod report;
 pub mod rules;
 pub mod scan;
