@@ -17,6 +17,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod crosscheck;
 pub mod fake;
 pub mod finding;
 pub mod mock;
