@@ -24,6 +24,8 @@ pub struct ScanConfig {
     pub progress: bool,
     pub quiet: bool,
     pub category: String,
+    /// `--cross-check` and its options; `None` without it.
+    pub crosscheck: Option<crate::crosscheck::settings::CrossCheckSettings>,
 }
 
 impl ScanConfig {
@@ -39,6 +41,9 @@ impl ScanConfig {
         if args.sarif_category.is_empty() {
             return Err(UsageError("--sarif-category must not be empty".into()));
         }
+        let crosscheck = crate::crosscheck::settings::from_args(&args.crosscheck, &|name| {
+            std::env::var(name).ok()
+        })?;
         let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
         let color = match args.color {
             Color::Always => true,
@@ -60,6 +65,7 @@ impl ScanConfig {
             progress: !args.no_progress && !args.quiet && std::io::stderr().is_terminal(),
             quiet: args.quiet,
             category: args.sarif_category.clone(),
+            crosscheck,
         })
     }
 }

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod crosscheck;
 mod errors;
 mod fixtures;
 mod hygiene;

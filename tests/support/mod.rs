@@ -1,4 +1,5 @@
 //! Shared test helpers: temporary trees with generated keys, fixture trees, and running the binary.
 
 pub mod fixture;
+pub mod mock;
 pub mod tree;
