@@ -19,6 +19,8 @@
 pub mod http;
 pub mod org;
 pub mod routes;
+#[cfg(test)]
+mod tests;
 
 pub use org::{MockKey, MockOwner, MockProject, MockServiceAccount, Org, OrgSpec, Redaction};
 

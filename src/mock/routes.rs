@@ -141,68 +141,67 @@ fn models(org: &Org, req: &Request) -> Response {
     )
 }
 
-/// One page of `items` (each `(id, object)`) per `limit` and `after`.
-fn page(items: Vec<(String, Value)>, req: &Request, max_limit: Option<usize>) -> Response {
+/// One page of a list per `limit` and `after`: `ids` in listing order, `render(i)` the
+/// object of item `i` (only the page's items are rendered).
+fn page(
+    ids: &[&str],
+    render: impl Fn(usize) -> Value,
+    req: &Request,
+    max_limit: Option<usize>,
+) -> Response {
+    let invalid = |what: &str| {
+        error(
+            400,
+            &format!("Invalid {what}."),
+            "invalid_request_error",
+            Some("invalid_value"),
+        )
+    };
     let limit = match req.param("limit") {
         None => 20,
         Some(v) => match v.parse::<usize>() {
             Ok(n) if n >= 1 && max_limit.is_none_or(|m| n <= m) => n,
-            _ => {
-                return error(
-                    400,
-                    "Invalid limit.",
-                    "invalid_request_error",
-                    Some("invalid_value"),
-                )
-            }
+            _ => return invalid("limit"),
         },
     };
     let start = match req.param("after") {
         None => 0,
-        Some(after) => match items.iter().position(|(id, _)| *id == after) {
+        Some(after) => match ids.iter().position(|id| *id == after) {
             Some(i) => i + 1,
-            None => {
-                return error(
-                    400,
-                    "Invalid after cursor.",
-                    "invalid_request_error",
-                    Some("invalid_value"),
-                )
-            }
+            None => return invalid("after cursor"),
         },
     };
-    let end = (start + limit).min(items.len());
-    let window = &items[start.min(end)..end];
+    let end = (start + limit).min(ids.len());
+    let start = start.min(end);
     Response::json(
         200,
         &json!({
             "object": "list",
-            "data": window.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>(),
-            "first_id": window.first().map(|(id, _)| id.clone()),
-            "last_id": window.last().map(|(id, _)| id.clone()),
-            "has_more": end < items.len(),
+            "data": (start..end).map(&render).collect::<Vec<_>>(),
+            "first_id": (start < end).then(|| ids[start]),
+            "last_id": (start < end).then(|| ids[end - 1]),
+            "has_more": end < ids.len(),
         }),
     )
 }
 
 fn list_projects(org: &Org, req: &Request) -> Response {
     let archived = req.param("include_archived").as_deref() == Some("true");
-    let items = org
+    let shown: Vec<&MockProject> = org
         .projects
         .iter()
         .filter(|p| archived || p.archived_at.is_none())
-        .map(|p| {
-            (
-                p.id.clone(),
-                json!({
-                    "id": p.id, "object": "organization.project", "name": p.name,
-                    "created_at": p.created_at, "archived_at": p.archived_at,
-                    "status": if p.archived_at.is_some() { "archived" } else { "active" },
-                }),
-            )
-        })
         .collect();
-    page(items, req, Some(100))
+    let ids: Vec<&str> = shown.iter().map(|p| p.id.as_str()).collect();
+    let render = |i: usize| {
+        let p = shown[i];
+        json!({
+            "id": p.id, "object": "organization.project", "name": p.name,
+            "created_at": p.created_at, "archived_at": p.archived_at,
+            "status": if p.archived_at.is_some() { "archived" } else { "active" },
+        })
+    };
+    page(&ids, render, req, Some(100))
 }
 
 fn owner_json(owner: &MockOwner, created_at: i64) -> Value {
@@ -252,67 +251,57 @@ fn list_project_keys(
             );
         }
     }
-    let items = project
-        .keys
-        .iter()
-        .filter(|k| wanted(k))
-        .map(|k| (k.id.clone(), project_key_json(k, redaction)))
-        .collect();
-    page(items, req, Some(100))
+    let shown: Vec<&MockKey> = project.keys.iter().filter(|k| wanted(k)).collect();
+    let ids: Vec<&str> = shown.iter().map(|k| k.id.as_str()).collect();
+    page(
+        &ids,
+        |i| project_key_json(shown[i], redaction),
+        req,
+        Some(100),
+    )
 }
 
 fn list_service_accounts(project: &MockProject, req: &Request) -> Response {
     if project.archived_at.is_some() {
         return error(400, "Project is archived.", "invalid_request_error", None);
     }
-    let items = project
-        .service_accounts
-        .iter()
-        .map(|a| {
-            (
-                a.id.clone(),
-                json!({"object": "organization.project.service_account", "id": a.id,
-                       "name": a.name, "role": "member", "created_at": a.created_at}),
-            )
-        })
-        .collect();
-    page(items, req, Some(100))
+    let accounts = &project.service_accounts;
+    let ids: Vec<&str> = accounts.iter().map(|a| a.id.as_str()).collect();
+    let render = |i: usize| {
+        let a = &accounts[i];
+        json!({"object": "organization.project.service_account", "id": a.id,
+               "name": a.name, "role": "member", "created_at": a.created_at})
+    };
+    page(&ids, render, req, Some(100))
 }
 
 fn list_admin_keys(org: &Org, req: &Request) -> Response {
-    let mut items: Vec<(String, Value)> = org
-        .admin_keys
-        .iter()
-        .map(|k| {
-            let (id, name) = match &k.owner {
-                MockOwner::User { id, name, .. } | MockOwner::ServiceAccount { id, name } => {
-                    (id, name)
-                }
-            };
-            (
-                k.id.clone(),
-                json!({
-                    "object": "organization.admin_api_key", "id": k.id, "name": k.name,
-                    "redacted_value": org.redaction.apply(k.value.expose()),
-                    "created_at": k.created_at, "expires_at": k.expires_at,
-                    "last_used_at": k.last_used_at,
-                    "owner": {"type": "user", "object": "organization.user", "id": id,
-                              "name": name, "created_at": k.created_at, "role": "owner"},
-                }),
-            )
-        })
-        .collect();
-    if let Some(extra) = &org.admin_listing_includes {
-        if let Some(k) = org
-            .projects
+    let extra = org.admin_listing_includes.as_ref().and_then(|id| {
+        org.projects
             .iter()
             .flat_map(|p| &p.keys)
-            .find(|k| &k.id == extra)
-        {
-            items.push((k.id.clone(), project_key_json(k, org.redaction)));
-        }
-    }
-    page(items, req, None)
+            .find(|k| &k.id == id)
+    });
+    let mut ids: Vec<&str> = org.admin_keys.iter().map(|k| k.id.as_str()).collect();
+    ids.extend(extra.map(|k| k.id.as_str()));
+    let render = |i: usize| {
+        let Some(k) = org.admin_keys.get(i) else {
+            // Past the admin keys: the project key the listing also returns.
+            return extra.map_or(Value::Null, |k| project_key_json(k, org.redaction));
+        };
+        let (id, name) = match &k.owner {
+            MockOwner::User { id, name, .. } | MockOwner::ServiceAccount { id, name } => (id, name),
+        };
+        json!({
+            "object": "organization.admin_api_key", "id": k.id, "name": k.name,
+            "redacted_value": org.redaction.apply(k.value.expose()),
+            "created_at": k.created_at, "expires_at": k.expires_at,
+            "last_used_at": k.last_used_at,
+            "owner": {"type": "user", "object": "organization.user", "id": id,
+                      "name": name, "created_at": k.created_at, "role": "owner"},
+        })
+    };
+    page(&ids, render, req, None)
 }
 
 fn deleted(object: &str, id: &str) -> Response {
