@@ -4,7 +4,7 @@ use crate::sarif::schema_errors;
 use crate::support::mock::{check_of, Api};
 use crate::support::tree::Tree;
 use keyhound::fake::{FakeKeys, Family};
-use keyhound::mock::{Fault, FaultKind, MockKey, MockOwner, Org, OrgSpec};
+use keyhound::mock::{Fault, FaultKind, MockKey, MockOwner, Org, OrgSpec, Redaction};
 use keyhound::secret::Secret;
 use serde_json::Value;
 
@@ -260,6 +260,25 @@ fn human_output_ends_with_an_incident_summary_grouped_by_project() {
         .stderr
         .contains("keyhound: cross-check: 4 live, 1 ambiguous, 1 not found, 0 unchecked; 4 projects and 23 keys listed"),
         "{}", run.stderr);
+}
+
+#[test]
+fn keys_redacted_with_dots_or_an_ellipsis_are_matched_on_head_and_tail() {
+    for redaction in [Redaction::Dots, Redaction::Ellipsis] {
+        let mut org = Org::generate(&OrgSpec::default());
+        org.redaction = redaction;
+        let api = Api::from_org(org);
+        let t = Tree::new();
+        let k = api.key(1, 2);
+        t.write("a.env", &k);
+        let run = api.scan(t.path(), &["--format", "json"]);
+        let json = json_of(&run);
+        let c = check_of(&json, &k);
+        assert_eq!(
+            (c["status"].as_str(), c["keyId"].as_str()),
+            (Some("live"), Some("key_00001_00002"))
+        );
+    }
 }
 
 #[test]

@@ -50,15 +50,19 @@ fn lists_follow_after_until_has_more_is_false() {
 
     let (server, api) = start(OrgSpec {
         projects: 1,
-        keys_per_project: 250,
+        keys_per_project: 1050,
         ..OrgSpec::default()
     });
     let keys = api.list_project_keys("proj_00000").unwrap();
-    assert_eq!(keys.len(), 250);
+    assert_eq!(keys.len(), 1050);
     let ids: std::collections::HashSet<&str> = keys.iter().map(|k| k.id.as_str()).collect();
-    assert_eq!(ids.len(), 250);
+    assert_eq!(ids.len(), 1050);
     let log = server.requests();
-    assert_eq!(log.len(), 3);
+    assert_eq!(log.len(), 11);
+    assert_eq!(
+        log[10].query,
+        "limit=100&owner_project_access=any&after=key_00000_00999"
+    );
     assert!(log.iter().all(
         |r| r.path == "/v1/organization/projects/proj_00000/api_keys"
             && r.query.starts_with("limit=100&owner_project_access=any")
