@@ -3,6 +3,7 @@
 mod support;
 
 mod crosscheck;
+mod crosscheck_wire;
 mod errors;
 mod fixtures;
 mod hygiene;

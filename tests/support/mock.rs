@@ -29,6 +29,16 @@ impl Api {
             .with_org(|o| o.projects[project].keys[key].value.expose().to_string())
     }
 
+    /// The statuses the mock answered to requests for `path`, in order.
+    pub fn statuses(&self, path: &str) -> Vec<u16> {
+        self.server
+            .requests()
+            .iter()
+            .filter(|r| r.path == path)
+            .map(|r| r.status)
+            .collect()
+    }
+
     /// `keyhound scan --cross-check --api-base MOCK ARGS...` in `dir`, with the admin key in
     /// `OPENAI_ADMIN_KEY`.
     pub fn scan(&self, dir: &Path, args: &[&str]) -> Run {
@@ -76,4 +86,10 @@ pub fn check_of<'a>(json: &'a serde_json::Value, key: &str) -> &'a serde_json::V
         .find(|f| f["fingerprint"] == fp.as_str())
         .map(|f| &f["crossCheck"])
         .unwrap_or_else(|| panic!("no finding for {}", keyhound::secret::redact(key)))
+}
+
+/// The JSON report on a run's stdout.
+pub fn json_of(run: &Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}); stderr: {}", run.stderr))
 }
