@@ -95,11 +95,19 @@ fn incomplete(
     confirmed_project: Option<&str>,
     candidates: &[Attribution],
 ) -> Option<String> {
+    let unreadable = |n: usize| {
+        (n > 0 && candidates.is_empty()).then(|| {
+            format!(
+                "{n} listed keys have a redacted_value that could not be parsed, and this key \
+                 could be one of them"
+            )
+        })
+    };
     if is_admin_finding(finding) {
         let admin_candidates = candidates.iter().any(|c| c.key_kind == KeyKind::Admin);
         return match &inventory.admin_error {
             Some(e) if !admin_candidates => Some(format!("admin keys could not be listed: {e}")),
-            _ => None,
+            _ => unreadable(inventory.unparsable_admin),
         };
     }
     let confirmed = confirmed_project.is_some_and(|p| {
@@ -114,7 +122,7 @@ fn incomplete(
         return Some(format!("projects could not be listed: {e}"));
     }
     match inventory.failures.as_slice() {
-        [] => None,
+        [] => unreadable(inventory.unparsable_project),
         [one] => Some(format!(
             "project {} could not be listed, and this key could belong there: {}",
             one.project_id, one.error

@@ -54,8 +54,11 @@ pub struct Inventory {
     pub projects_error: Option<ApiError>,
     /// The admin-key listing failed.
     pub admin_error: Option<ApiError>,
-    /// Listed records whose `redacted_value` had no mask (they can match nothing).
-    pub unparsable: usize,
+    /// Listed project keys whose `redacted_value` holds no mask: they can match nothing, so
+    /// a project key that matches nothing may still be one of them.
+    pub unparsable_project: usize,
+    /// The same for admin keys.
+    pub unparsable_admin: usize,
 }
 
 impl Inventory {
@@ -79,6 +82,13 @@ impl Inventory {
         }
         if let Some(e) = &self.admin_error {
             push(format!("cross-check: cannot list admin keys: {e}"));
+        }
+        let unparsable = self.unparsable_project + self.unparsable_admin;
+        if unparsable > 0 {
+            push(format!(
+                "cross-check: {unparsable} listed keys have a redacted_value keyhound cannot \
+                 parse; they can match no found key"
+            ));
         }
         out
     }
@@ -167,7 +177,8 @@ fn push(inv: &mut Inventory, redacted: &str, attribution: Attribution) {
             redacted,
             attribution,
         }),
-        None => inv.unparsable += 1,
+        None if attribution.key_kind == KeyKind::Admin => inv.unparsable_admin += 1,
+        None => inv.unparsable_project += 1,
     }
 }
 

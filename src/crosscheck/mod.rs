@@ -214,7 +214,7 @@ pub fn cross_check(
         return report;
     }
     let needs = inventory::Needs::of(findings);
-    let inventory = match inventory::fetch(api, needs, options.concurrency) {
+    let mut inventory = match inventory::fetch(api, needs, options.concurrency) {
         Ok(inv) => inv,
         Err(e) => {
             let message = e.to_string();
@@ -235,7 +235,7 @@ pub fn cross_check(
         .iter()
         .map(|f| f.project_id.clone())
         .collect();
-    let index = index::KeyIndex::new(inventory.records.clone());
+    let index = index::KeyIndex::new(std::mem::take(&mut inventory.records));
     report.keys_listed = index.len();
     let checks = pool::run(options.concurrency, findings, |f| {
         attribute::attribute(f, &index, &inventory, liveness)

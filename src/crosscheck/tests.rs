@@ -369,3 +369,29 @@ fn no_findings_means_no_requests() {
     assert!(report.checks.is_empty());
     assert!(api.state.lock().unwrap().calls.is_empty());
 }
+
+#[test]
+fn an_unparsable_redacted_value_leaves_unmatched_keys_unchecked_not_absent() {
+    let key = FakeKeys::new(13).key(Family::Project);
+    let other = FakeKeys::new(14).key(Family::Project);
+    let mut odd = key_record("key_odd", &other, 100);
+    odd.redacted_value = "sk-proj-abcd".into();
+    let api = api(
+        vec![project("proj_a", false)],
+        vec![("proj_a", key_record("key_1", &key, 100)), ("proj_a", odd)],
+    );
+    let findings = vec![
+        finding(&key, "project", None),
+        finding(&FakeKeys::new(15).key(Family::Project), "project", None),
+    ];
+    let report = cross_check(&findings, &api, None, OPTIONS);
+    assert_eq!(report.get(&findings[0]).unwrap().status, Status::Live);
+    let unmatched = report.get(&findings[1]).unwrap();
+    assert_eq!(unmatched.status, Status::Error);
+    assert!(unmatched
+        .error
+        .as_ref()
+        .unwrap()
+        .starts_with("1 listed keys have a redacted_value"));
+    assert_eq!(report.warnings.len(), 1);
+}
