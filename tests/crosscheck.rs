@@ -277,6 +277,19 @@ fn keys_redacted_with_dots_or_an_ellipsis_are_matched_on_head_and_tail() {
 }
 
 #[test]
+fn a_clean_tree_makes_no_request() {
+    let api = Api::start(&OrgSpec::default());
+    let t = Tree::new();
+    t.write("a.txt", "sk-your-key-here\n");
+    let run = api.scan(t.path(), &["--fail-on", "live"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run
+        .stderr
+        .ends_with("keyhound: cross-check: no key to check, no request made\n"));
+    assert!(api.server.requests().is_empty());
+}
+
+#[test]
 fn fail_on_live_passes_when_no_found_key_is_in_the_organization() {
     let api = Api::start(&OrgSpec::default());
     let t = Tree::new();

@@ -11,7 +11,7 @@
 pub mod attribute;
 pub mod index;
 pub mod inventory;
-mod pool;
+pub mod pool;
 pub mod redacted;
 pub mod settings;
 pub mod time;

@@ -72,14 +72,20 @@ impl RetryPolicy {
 /// `retry-after-ms`: a non-negative number of milliseconds.
 fn parse_millis(value: &str) -> Option<Duration> {
     let ms: f64 = value.trim().parse().ok()?;
-    (ms.is_finite() && ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1000.0))
+    seconds(ms / 1000.0)
+}
+
+/// A non-negative number of seconds; absurdly large values saturate (they are capped later).
+fn seconds(secs: f64) -> Option<Duration> {
+    (secs >= 0.0 && !secs.is_nan())
+        .then(|| Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX))
 }
 
 /// `Retry-After`: seconds (the SDK accepts fractions) or an HTTP date, relative to `now`.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        return seconds(secs);
     }
     let when = httpdate::parse_http_date(value).ok()?;
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
@@ -125,6 +131,12 @@ mod tests {
         assert_eq!(p.delay(3, None, Some("2")), Duration::from_secs(2));
         assert_eq!(p.delay(0, None, Some("100000")), Duration::from_secs(120));
         assert_eq!(p.delay(0, Some("1e9"), None), Duration::from_secs(120));
+        for absurd in ["1e300", "inf", "1e400"] {
+            assert_eq!(p.delay(0, Some(absurd), None), Duration::from_secs(120));
+            assert_eq!(p.delay(0, None, Some(absurd)), Duration::from_secs(120));
+        }
+        assert!(p.delay(0, Some("NaN"), None) <= Duration::from_millis(500));
+        assert!(p.delay(0, Some("-5"), Some("-1")) <= Duration::from_millis(500));
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
         assert_eq!(
             parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now),

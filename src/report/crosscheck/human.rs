@@ -187,6 +187,12 @@ pub fn write_incident_summary<W: Write>(
 
 /// The stderr line: counts per status and what was listed.
 pub fn write_summary_line<W: Write>(cc: &CrossCheckReport, mut err: W) -> io::Result<()> {
+    if cc.checks.is_empty() {
+        return writeln!(
+            err,
+            "keyhound: cross-check: no key to check, no request made"
+        );
+    }
     let c = cc.counts();
     writeln!(
         err,
