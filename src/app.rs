@@ -12,6 +12,8 @@ use crate::scan::{self, matcher::Matcher, progress};
 use std::io::Write;
 use std::sync::Arc;
 
+mod crosscheck;
+
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -27,6 +29,9 @@ pub fn run_scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     // Open the output before scanning, so that a bad -o never costs a finished scan.
     let sink = open_output(&config)?;
     let report = scan_to_report(&config);
+    if let Some(settings) = &config.crosscheck {
+        return crosscheck::run(&config, settings, report, sink);
+    }
     emit(&config, &report, sink)?;
     Ok(if report.findings.is_empty() {
         Exit::Clean

@@ -26,7 +26,7 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories for OpenAI keys.
     #[command(after_help = EXIT_CODES)]
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List or self-test the rules.
     Rules {
         #[command(subcommand)]
@@ -136,4 +136,56 @@ pub struct ScanArgs {
     /// Print no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+
+    #[command(flatten)]
+    pub crosscheck: CrossCheckArgs,
+}
+
+/// What makes a cross-checked scan exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Any key found.
+    Any,
+    /// A found key that may still work (live, ambiguous, or not checkable).
+    Live,
+}
+
+/// `scan --cross-check` and its options (see README.md, "Cross-check").
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Cross-check (Admin API)")]
+pub struct CrossCheckArgs {
+    /// Attribute each found key to its project, key and owner with the organization's admin
+    /// key (from OPENAI_ADMIN_KEY or --admin-key-file; never from the command line).
+    #[arg(long)]
+    pub cross_check: bool,
+
+    /// Read the admin key from FILE instead of OPENAI_ADMIN_KEY.
+    #[arg(long, value_name = "FILE")]
+    pub admin_key_file: Option<PathBuf>,
+
+    /// The Admin API base, /v1 included [env: KEYHOUND_API_BASE] [default:
+    /// https://api.openai.com/v1]. Plain http:// only to a loopback host.
+    #[arg(long, value_name = "URL")]
+    pub api_base: Option<String>,
+
+    /// Send OpenAI-Organization: ORG with every Admin API request.
+    #[arg(long, value_name = "ORG")]
+    pub organization: Option<String>,
+
+    /// Admin API requests in flight at once [default: 4].
+    #[arg(long, value_name = "N")]
+    pub api_concurrency: Option<usize>,
+
+    /// Also call GET /v1/models with each found key to see whether it still works. This
+    /// SENDS THE FOUND KEY to the API base.
+    #[arg(long)]
+    pub verify_live: bool,
+
+    /// What makes the exit code 1 [default: any].
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub fail_on: Option<FailOn>,
+
+    /// Log every Admin API request (method, path, status, x-request-id) on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
 }

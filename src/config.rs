@@ -27,6 +27,8 @@ pub struct ScanConfig {
     pub category: String,
     /// What to decode and unpack, and the guard rails.
     pub inspect: InspectOptions,
+    /// `--cross-check` and its options; `None` without it.
+    pub crosscheck: Option<crate::crosscheck::settings::CrossCheckSettings>,
 }
 
 impl ScanConfig {
@@ -49,6 +51,9 @@ impl ScanConfig {
             &args.max_archive_depth,
         )
         .map_err(UsageError)?;
+        let crosscheck = crate::crosscheck::settings::from_args(&args.crosscheck, &|name| {
+            std::env::var(name).ok()
+        })?;
         let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
         let color = match args.color {
             Color::Always => true,
@@ -71,6 +76,7 @@ impl ScanConfig {
             quiet: args.quiet,
             category: args.sarif_category.clone(),
             inspect,
+            crosscheck,
         })
     }
 }

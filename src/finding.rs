@@ -8,7 +8,7 @@ use serde::Serialize;
 
 /// Where a key was seen. Lines and columns are 1-based; columns count UTF-16 code units (the
 /// unit SARIF's `utf16CodeUnits` declares); `end_column` is exclusive.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
 pub struct Location {
     /// Path relative to the scan root, `/`-separated. For a key inside an archive, the
     /// archive's path.
@@ -104,6 +104,17 @@ pub struct Warning {
     pub member: Option<String>,
     /// What went wrong. Never holds a key.
     pub message: String,
+}
+
+impl Warning {
+    /// A warning about no file in particular (an API request, a listing).
+    pub fn general(message: impl Into<String>) -> Self {
+        Warning {
+            path: None,
+            member: None,
+            message: message.into(),
+        }
+    }
 }
 
 /// Counters for the summary line.

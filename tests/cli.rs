@@ -3,6 +3,8 @@
 mod support;
 
 mod archives;
+mod crosscheck;
+mod crosscheck_wire;
 mod decoded;
 mod errors;
 mod fixtures;

@@ -2,4 +2,5 @@
 
 pub mod archives;
 pub mod fixture;
+pub mod mock;
 pub mod tree;
