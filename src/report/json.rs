@@ -1,6 +1,7 @@
 //! JSON output. The shape is documented in README.md ("JSON output"); keep them in step.
 
-use super::Report;
+use super::{date, Report};
+use crate::finding::GitOrigin;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 
@@ -14,14 +15,18 @@ pub fn to_json(report: &Report) -> Value {
                 .locations
                 .iter()
                 .map(|l| {
-                    json!({
+                    let mut location = json!({
                         "path": l.path,
                         "line": l.line,
                         "column": l.column,
                         "endLine": l.end_line,
                         "endColumn": l.end_column,
                         "byteOffset": l.byte_offset,
-                    })
+                    });
+                    if let Some(git) = &l.git {
+                        location["git"] = git_json(git);
+                    }
+                    location
                 })
                 .collect();
             json!({
@@ -48,6 +53,27 @@ pub fn to_json(report: &Report) -> Value {
             "completed": report.completed,
         }
     })
+}
+
+/// A location's git provenance (README, "Git scans"). Author data is JSON's and human
+/// output's only: SARIF never carries it.
+fn git_json(git: &GitOrigin) -> Value {
+    let mut v = json!({
+        "blob": git.blob,
+        "commitCount": git.commit_count,
+        "presentAtHead": git.present_at_head,
+        "reachable": git.reachable,
+    });
+    if !git.commit.is_empty() {
+        v["commit"] = json!(git.commit);
+        v["time"] = json!(git.time);
+        v["date"] = json!(date::iso8601(git.time));
+        v["author"] = json!({ "name": git.author_name, "email": git.author_email });
+    }
+    if let Some(repository) = &git.repository {
+        v["repository"] = json!(repository);
+    }
+    v
 }
 
 pub fn write_json<W: Write>(report: &Report, mut out: W) -> io::Result<()> {

@@ -64,6 +64,25 @@ pub fn to_sarif_with<F>(report: &Report, mut extra: F) -> Result<Sarif, SarifErr
 where
     F: FnMut(&Finding) -> ExtraProperties,
 {
+    let run = build_run(report, &mut extra, None)?;
+    Ok(sarif_log(vec![run]))
+}
+
+/// The log around `runs`.
+fn sarif_log(runs: Vec<Run>) -> Sarif {
+    Sarif::builder()
+        .schema(SCHEMA_URL)
+        .version(SARIF_VERSION)
+        .runs(runs)
+        .build()
+}
+
+/// One run over `report`. With `repository`, every result also names it in
+/// `properties.repository` (a run of a multi-repository scan).
+fn build_run<F>(report: &Report, extra: &mut F, repository: Option<&str>) -> Result<Run, SarifError>
+where
+    F: FnMut(&Finding) -> ExtraProperties,
+{
     let rules = report.rules.rules();
     let mut keyed = Vec::new();
     for finding in &report.findings {
@@ -79,6 +98,7 @@ where
                 location.end_column,
                 finding.fingerprint.clone(),
             );
+            let properties = runs::location_properties(&properties, location, repository);
             let result = sarif_result(&rules[index], index, finding, location, &properties);
             keyed.push((sort_key, result));
         }
@@ -91,7 +111,7 @@ where
         .semantic_version(env!("CARGO_PKG_VERSION"))
         .rules(rules.iter().map(rule_descriptor).collect::<Vec<_>>())
         .build();
-    let run = Run::builder()
+    Ok(Run::builder()
         .tool(Tool::from(driver))
         .automation_details(RunAutomationDetails::builder().id(&report.category).build())
         .invocations(vec![invocation(report)])
@@ -105,11 +125,6 @@ where
         )]))
         .column_kind(json!("utf16CodeUnits"))
         .results(results)
-        .build();
-    Ok(Sarif::builder()
-        .schema(SCHEMA_URL)
-        .version(SARIF_VERSION)
-        .runs(vec![run])
         .build())
 }
 
@@ -335,6 +350,9 @@ fn result_level(level: &str) -> ResultLevel {
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
+
+mod runs;
+pub use runs::{to_sarif_runs, write_sarif_runs, RunInfo, VersionControl};
 
 #[cfg(test)]
 mod tests;

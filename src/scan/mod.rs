@@ -5,6 +5,7 @@
 //! a [`Warning`], never an abort.
 
 pub mod content;
+pub mod git;
 pub mod matcher;
 pub mod prefilter;
 pub mod progress;

@@ -1,0 +1,412 @@
+//! History enumeration: the commits to attribute and the unique blobs to scan.
+//!
+//! Stage: walk, for `scan --history`. Collects every commit reachable from every ref (and,
+//! with `--all-objects`, every commit still in the object store), then visits each distinct
+//! tree once to list each distinct blob once, however many commits hold it. Reads commits
+//! and trees, never blob content; keeps object ids, not contents, so memory follows the
+//! number of objects, not their size.
+
+use super::GitError;
+use gix::bstr::ByteSlice;
+use gix::hashtable::{HashMap, HashSet};
+use gix::objs::{FindExt, FindHeader, Kind};
+use gix::ObjectId;
+use std::path::Path;
+
+/// One commit of the swept history.
+#[derive(Debug, Clone)]
+pub struct CommitInfo {
+    pub id: ObjectId,
+    pub tree: ObjectId,
+    pub parents: Vec<ObjectId>,
+    /// Committer time, seconds since the Unix epoch.
+    pub time: i64,
+    pub author_name: String,
+    pub author_email: String,
+    /// 1 for a root commit, else one more than its highest parent in the sweep: an ancestor
+    /// always has a lower generation than its descendants.
+    pub generation: u32,
+    /// False for commits found only by `--all-objects` (no ref reaches them).
+    pub reachable: bool,
+}
+
+/// What to sweep.
+#[derive(Debug, Clone, Default)]
+pub struct SweepOptions {
+    pub all_objects: bool,
+    /// `A..B`: the commits reachable from `B` and not from `A`.
+    pub range: Option<String>,
+}
+
+/// The enumerated history of one repository.
+#[derive(Debug, Default)]
+pub struct History {
+    pub commits: Vec<CommitInfo>,
+    /// Every distinct blob to scan, each once.
+    pub blobs: Vec<ObjectId>,
+    /// The commit `HEAD` points to, if any.
+    pub head: Option<ObjectId>,
+    /// Distinct trees read.
+    pub trees: u64,
+    /// Problems that did not stop the sweep (missing objects of a shallow clone, ...).
+    pub problems: Vec<String>,
+}
+
+/// Enumerates the history of `repo` as `opts` asks.
+pub fn enumerate(repo: &gix::Repository, opts: &SweepOptions) -> Result<History, GitError> {
+    let git_dir = repo.git_dir().to_path_buf();
+    let mut walk = Walk {
+        repo,
+        git_dir: &git_dir,
+        buf: Vec::new(),
+        history: History::default(),
+        seen_trees: HashSet::default(),
+        seen_blobs: HashSet::default(),
+        missing: 0,
+    };
+    walk.history.head = repo.head_id().ok().map(|id| id.detach());
+    let (tips, hidden) = match &opts.range {
+        Some(range) => range_tips(repo, range)?,
+        None => (walk.ref_tips()?, Vec::new()),
+    };
+    let range_commits = if opts.range.is_some() {
+        Some(range_commits(
+            repo,
+            &tips,
+            &hidden,
+            opts.range.as_deref().unwrap_or(""),
+        )?)
+    } else {
+        None
+    };
+    let mut commits = walk.commits(&tips, range_commits.as_ref(), true)?;
+    if opts.range.is_some() {
+        // What the range's boundary already holds is not introduced by the range.
+        let boundary: Vec<ObjectId> = commits
+            .iter()
+            .flat_map(|c| c.parents.iter().copied())
+            .filter(|p| range_commits.as_ref().is_some_and(|r| !r.contains(p)))
+            .collect();
+        for id in boundary {
+            if let Some(tree) = walk.commit_tree(id) {
+                walk.mark_seen(tree)?;
+            }
+        }
+    }
+    if opts.all_objects {
+        let extra = walk.unreachable_commits(&commits)?;
+        let known: HashSet<ObjectId> = commits.iter().map(|c| c.id).collect();
+        let more = walk.commits(&extra, None, false)?;
+        commits.extend(more.into_iter().filter(|c| !known.contains(&c.id)));
+    }
+    assign_generations(&mut commits);
+    for c in &commits {
+        walk.visit_tree(c.tree)?;
+    }
+    if opts.all_objects {
+        walk.orphan_blobs()?;
+    }
+    if walk.missing > 0 {
+        walk.history.problems.push(format!(
+            "{} objects are missing (a shallow or partial clone?): their content was not scanned",
+            walk.missing
+        ));
+    }
+    walk.history.commits = commits;
+    Ok(walk.history)
+}
+
+/// Resolves `A..B` to its two ends.
+fn range_tips(
+    repo: &gix::Repository,
+    range: &str,
+) -> Result<(Vec<ObjectId>, Vec<ObjectId>), GitError> {
+    let err = |message: String| GitError::Range {
+        range: range.to_string(),
+        message,
+    };
+    let (from, to) = range
+        .split_once("..")
+        .filter(|(a, b)| !a.is_empty() && !b.is_empty() && !b.starts_with('.'))
+        .ok_or_else(|| err("expected A..B (two revisions)".into()))?;
+    let resolve = |spec: &str| -> Result<ObjectId, GitError> {
+        let id = repo.rev_parse_single(spec).map_err(|e| {
+            err(format!(
+                "cannot resolve {spec}: {}",
+                super::one_line(&e.to_string())
+            ))
+        })?;
+        let commit = id
+            .object()
+            .and_then(|o| o.peel_to_commit())
+            .map_err(|_| err(format!("{spec} is not a commit")))?;
+        Ok(commit.id)
+    };
+    Ok((vec![resolve(to)?], vec![resolve(from)?]))
+}
+
+/// The commits reachable from `tips` and not from `hidden`.
+fn range_commits(
+    repo: &gix::Repository,
+    tips: &[ObjectId],
+    hidden: &[ObjectId],
+    range: &str,
+) -> Result<HashSet<ObjectId>, GitError> {
+    let err = |e: gix::Error| GitError::Range {
+        range: range.to_string(),
+        message: super::one_line(&e.to_string()),
+    };
+    let walk = repo
+        .rev_walk(tips.iter().copied())
+        .with_hidden(hidden.iter().copied())
+        .all()
+        .map_err(err)?;
+    let mut out = HashSet::default();
+    for info in walk {
+        out.insert(info.map_err(err)?.id);
+    }
+    Ok(out)
+}
+
+/// Gives every commit its generation (see [`CommitInfo::generation`]), without recursion.
+fn assign_generations(commits: &mut [CommitInfo]) {
+    let index: HashMap<ObjectId, usize> =
+        commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let mut generation = vec![0u32; commits.len()];
+    for start in 0..commits.len() {
+        let mut stack = vec![start];
+        while let Some(&i) = stack.last() {
+            if generation[i] != 0 {
+                stack.pop();
+                continue;
+            }
+            let pending: Vec<usize> = commits[i]
+                .parents
+                .iter()
+                .filter_map(|p| index.get(p).copied())
+                .filter(|&p| generation[p] == 0 && !stack.contains(&p))
+                .collect();
+            if pending.is_empty() {
+                let highest = commits[i]
+                    .parents
+                    .iter()
+                    .filter_map(|p| index.get(p).map(|&j| generation[j]))
+                    .max()
+                    .unwrap_or(0);
+                generation[i] = highest.saturating_add(1);
+                stack.pop();
+            } else {
+                stack.extend(pending);
+            }
+        }
+    }
+    for (c, g) in commits.iter_mut().zip(generation) {
+        c.generation = g;
+    }
+}
+
+struct Walk<'a> {
+    repo: &'a gix::Repository,
+    git_dir: &'a Path,
+    buf: Vec<u8>,
+    history: History,
+    seen_trees: HashSet<ObjectId>,
+    seen_blobs: HashSet<ObjectId>,
+    missing: u64,
+}
+
+impl Walk<'_> {
+    fn fail(&self, message: String) -> GitError {
+        GitError::repo(self.git_dir, message)
+    }
+
+    /// Every ref's target (branches, tags, remote-tracking refs, notes, the stash and every
+    /// older stash entry in its reflog), and `HEAD`. Tags are peeled; refs to trees or
+    /// blobs add those directly.
+    fn ref_tips(&mut self) -> Result<Vec<ObjectId>, GitError> {
+        let mut tips: Vec<ObjectId> = self.history.head.into_iter().collect();
+        let platform = self
+            .repo
+            .references()
+            .map_err(|e| self.fail(format!("cannot list refs: {e}")))?;
+        let refs = platform
+            .all()
+            .map_err(|e| self.fail(format!("cannot list refs: {e}")))?;
+        for r in refs {
+            let Ok(mut r) = r else {
+                self.history
+                    .problems
+                    .push("an unreadable ref was skipped".into());
+                continue;
+            };
+            if r.name().as_bstr() == "refs/stash" {
+                let mut log = r.log_iter();
+                if let Ok(Some(lines)) = log.all() {
+                    tips.extend(lines.filter_map(Result::ok).map(|l| l.new_oid()));
+                }
+            }
+            match r.peel_to_id() {
+                Ok(id) => tips.push(id.detach()),
+                Err(_) => self.history.problems.push(format!(
+                    "ref {} points to a missing object",
+                    r.name().as_bstr()
+                )),
+            }
+        }
+        let mut commits = Vec::new();
+        for id in tips {
+            match self.repo.objects.try_header(&id) {
+                Ok(Some(h)) if h.kind == Kind::Commit => commits.push(id),
+                Ok(Some(h)) if h.kind == Kind::Tree => self.visit_tree(id)?,
+                Ok(Some(h)) if h.kind == Kind::Blob => {
+                    if self.seen_blobs.insert(id) {
+                        self.history.blobs.push(id);
+                    }
+                }
+                Ok(_) => {}
+                Err(_) => self.missing += 1,
+            }
+        }
+        commits.sort();
+        commits.dedup();
+        Ok(commits)
+    }
+
+    /// Decodes every commit reachable from `tips` (only those in `only`, when given).
+    fn commits(
+        &mut self,
+        tips: &[ObjectId],
+        only: Option<&HashSet<ObjectId>>,
+        reachable: bool,
+    ) -> Result<Vec<CommitInfo>, GitError> {
+        let mut seen: HashSet<ObjectId> = HashSet::default();
+        let mut stack: Vec<ObjectId> = tips.to_vec();
+        let mut out = Vec::new();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) || only.is_some_and(|o| !o.contains(&id)) {
+                continue;
+            }
+            let commit = match self.repo.objects.find_commit(&id, &mut self.buf) {
+                Ok(c) => c,
+                Err(_) => {
+                    self.missing += 1;
+                    continue;
+                }
+            };
+            let parents: Vec<ObjectId> = commit.parents().collect();
+            let (author_name, author_email) = match commit.author() {
+                Ok(a) => (
+                    String::from_utf8_lossy(a.name.trim()).into_owned(),
+                    String::from_utf8_lossy(a.email.trim()).into_owned(),
+                ),
+                Err(_) => (String::new(), String::new()),
+            };
+            let time = commit.committer().map(|c| c.seconds()).unwrap_or(0);
+            stack.extend(parents.iter().copied());
+            out.push(CommitInfo {
+                id,
+                tree: commit.tree(),
+                parents,
+                time,
+                author_name,
+                author_email,
+                generation: 0,
+                reachable,
+            });
+        }
+        Ok(out)
+    }
+
+    fn commit_tree(&mut self, id: ObjectId) -> Option<ObjectId> {
+        self.repo
+            .objects
+            .find_commit(&id, &mut self.buf)
+            .ok()
+            .map(|c| c.tree())
+    }
+
+    /// Lists the blobs under `root` that were not seen before, reading each tree once.
+    fn visit_tree(&mut self, root: ObjectId) -> Result<(), GitError> {
+        self.walk_tree(root, true)
+    }
+
+    /// Marks everything under `root` as seen without listing it.
+    fn mark_seen(&mut self, root: ObjectId) -> Result<(), GitError> {
+        self.walk_tree(root, false)
+    }
+
+    fn walk_tree(&mut self, root: ObjectId, list: bool) -> Result<(), GitError> {
+        let mut stack = vec![root];
+        while let Some(id) = stack.pop() {
+            if !self.seen_trees.insert(id) {
+                continue;
+            }
+            self.history.trees += 1;
+            let iter = match self.repo.objects.find_tree_iter(&id, &mut self.buf) {
+                Ok(iter) => iter,
+                Err(_) => {
+                    self.missing += 1;
+                    continue;
+                }
+            };
+            for entry in iter {
+                let entry = entry
+                    .map_err(|e| GitError::repo(self.git_dir, format!("corrupt tree {id}: {e}")))?;
+                if entry.mode.is_tree() {
+                    stack.push(entry.oid.to_owned());
+                } else if entry.mode.is_blob_or_symlink() {
+                    let blob = entry.oid.to_owned();
+                    if self.seen_blobs.insert(blob) && list {
+                        self.history.blobs.push(blob);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits in the object store that the ref walk did not reach.
+    fn unreachable_commits(&mut self, known: &[CommitInfo]) -> Result<Vec<ObjectId>, GitError> {
+        let known: HashSet<ObjectId> = known.iter().map(|c| c.id).collect();
+        let mut out = Vec::new();
+        for id in self.all_objects()? {
+            if known.contains(&id) {
+                continue;
+            }
+            if let Ok(Some(h)) = self.repo.objects.try_header(&id) {
+                if h.kind == Kind::Commit {
+                    out.push(id);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Blobs in the object store that no tree walked so far holds.
+    fn orphan_blobs(&mut self) -> Result<(), GitError> {
+        for id in self.all_objects()? {
+            if self.seen_blobs.contains(&id) || self.seen_trees.contains(&id) {
+                continue;
+            }
+            if let Ok(Some(h)) = self.repo.objects.try_header(&id) {
+                if h.kind == Kind::Blob && self.seen_blobs.insert(id) {
+                    self.history.blobs.push(id);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every object id in the store (packs, then loose objects), each once.
+    fn all_objects(&self) -> Result<Vec<ObjectId>, GitError> {
+        let iter = self
+            .repo
+            .objects
+            .iter()
+            .map_err(|e| self.fail(format!("cannot list objects: {e}")))?;
+        let mut ids: Vec<ObjectId> = iter.filter_map(Result::ok).collect();
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    }
+}
