@@ -2,9 +2,14 @@
 
 mod support;
 
+mod baseline;
 mod errors;
 mod fixtures;
+mod git_history;
+mod git_repos;
+mod git_staged;
 mod hygiene;
+mod precommit;
 mod sarif;
 mod scan_special;
 mod scan_tree;

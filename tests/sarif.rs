@@ -7,7 +7,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::process::Command;
 
-fn schema_errors(sarif: &Value) -> Vec<String> {
+pub fn schema_errors(sarif: &Value) -> Vec<String> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/sarif-schema-2.1.0.json"

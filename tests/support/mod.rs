@@ -1,4 +1,6 @@
-//! Shared test helpers: temporary trees with generated keys, fixture trees, and running the binary.
+//! Shared test helpers: temporary trees with generated keys, fixture trees, git
+//! repositories, and running the binary.
 
 pub mod fixture;
+pub mod git;
 pub mod tree;
