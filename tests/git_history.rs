@@ -230,10 +230,15 @@ fn range_scans_only_what_its_commits_introduce() {
     assert_eq!(loc["path"], "new.env");
     assert_eq!(loc["git"]["commit"], introduced.as_str());
     assert_eq!(loc["git"]["commitCount"], 2);
+    assert_eq!(loc["git"]["presentAtHead"], true);
     // Unchanged blobs of the base are not read again.
     assert_eq!(json["summary"]["filesScanned"], 2);
     let (code, _, _) = scan_json_in(repo.path(), &["--history", "--range", "feature..main"]);
     assert_eq!(code, 0);
+    // HEAD need not lie in the range: on main, the feature's key is not at HEAD.
+    repo.git(&["checkout", "-q", "main"]);
+    let (_, json, _) = scan_json_in(repo.path(), &["--range", "main..feature"]);
+    assert_eq!(only_location(&json)["git"]["presentAtHead"], false);
     for bad in ["main", "main..", "..main", "main..nope"] {
         let run = keyhound_in(repo.path(), &["scan", "--range", bad]);
         assert_eq!(run.code, 2, "{bad}: {}", run.stderr);

@@ -182,3 +182,31 @@ fn a_directory_of_repositories_gets_one_sarif_run_per_repository() {
         run.stdout
     );
 }
+
+#[test]
+fn no_git_output_format_contains_a_planted_key() {
+    let repo = Repo::init();
+    let mut gen = crate::support::tree::keys(720);
+    let planted: Vec<String> = Family::ALL.iter().map(|&f| gen.key(f)).collect();
+    for (i, k) in planted.iter().enumerate() {
+        repo.write(&format!("f{i}.env"), format!("KEY={k}\n"));
+    }
+    repo.commit_all("keys");
+    repo.write("staged.env", format!("KEY={}\n", planted[0]));
+    repo.git(&["add", "staged.env"]);
+    for mode in ["--history", "--staged"] {
+        for format in crate::hygiene::FORMATS {
+            let run = keyhound_in(repo.path(), &["scan", mode, "--format", format]);
+            assert_eq!(run.code, 1, "{mode} {format}: {}", run.stderr);
+            for k in &planted {
+                let middle = &k[k.len() / 2 - 6..k.len() / 2 + 6];
+                for text in [&run.stdout, &run.stderr] {
+                    assert!(
+                        !text.contains(middle),
+                        "{mode} {format} shows part of a key"
+                    );
+                }
+            }
+        }
+    }
+}

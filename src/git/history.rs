@@ -46,6 +46,8 @@ pub struct History {
     pub blobs: Vec<ObjectId>,
     /// The commit `HEAD` points to, if any.
     pub head: Option<ObjectId>,
+    /// That commit's tree.
+    pub head_tree: Option<ObjectId>,
     /// Distinct trees read.
     pub trees: u64,
     /// Problems that did not stop the sweep (missing objects of a shallow clone, ...).
@@ -65,6 +67,7 @@ pub fn enumerate(repo: &gix::Repository, opts: &SweepOptions) -> Result<History,
         missing: 0,
     };
     walk.history.head = repo.head_id().ok().map(|id| id.detach());
+    walk.history.head_tree = walk.history.head.and_then(|h| walk.commit_tree(h));
     let (tips, hidden) = match &opts.range {
         Some(range) => range_tips(repo, range)?,
         None => (walk.ref_tips()?, Vec::new()),

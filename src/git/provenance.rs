@@ -36,6 +36,7 @@ pub fn attribute(
         hot,
         memo: HashMap::default(),
         buf: Vec::new(),
+        empty: Arc::new(Vec::new()),
     };
     let mut out = Provenance::default();
     if hot.is_empty() {
@@ -49,11 +50,7 @@ pub fn attribute(
                 .push(i);
         }
     }
-    let head_tree = history
-        .head
-        .and_then(|h| history.commits.iter().find(|c| c.id == h))
-        .map(|c| c.tree);
-    if let Some(tree) = head_tree {
+    if let Some(tree) = history.head_tree {
         out.at_head = finder
             .holds(tree)?
             .iter()
@@ -74,6 +71,8 @@ struct Finder<'a> {
     hot: &'a HashSet<ObjectId>,
     memo: HashMap<ObjectId, Holds>,
     buf: Vec<u8>,
+    /// Shared by every tree that holds no hot blob (nearly all of them).
+    empty: Holds,
 }
 
 impl Finder<'_> {
@@ -103,7 +102,11 @@ impl Finder<'_> {
                 out.push((join(&name, path), *blob));
             }
         }
-        let holds = Arc::new(out);
+        let holds = if out.is_empty() {
+            self.empty.clone()
+        } else {
+            Arc::new(out)
+        };
         self.memo.insert(id, holds.clone());
         Ok(holds)
     }

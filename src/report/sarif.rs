@@ -7,14 +7,16 @@
 //! The shape is a contract that GitHub and later keyhound code rely on:
 //! - `$schema` [`SCHEMA_URL`], `version` `2.1.0`, exactly one run whose
 //!   `automationDetails.id` is [`Report::category`], `columnKind` `utf16CodeUnits`, and
-//!   `results` always present;
+//!   `results` always present (a git scan of several repositories writes one such run per
+//!   repository with [`to_sarif_runs`]; a tree scan's output is exactly [`to_sarif`]'s);
 //! - `invocations[0]`: `executionSuccessful` = [`Report::completed`], the report's warnings as
 //!   `toolExecutionNotifications` (level `warning`), and no command line;
 //! - `tool.driver.rules`: every loaded rule, in rule-set order;
 //! - one result per location of each finding, sorted by path, line, column and rule id, each
 //!   with one `%SRCROOT%`-relative, percent-encoded location, the partial fingerprints
 //!   `secretSha256/v1` and (when known) `primaryLocationLineHash`, and `properties.kind` and
-//!   `properties.occurrences`. Callers add more per-finding properties with [`to_sarif_with`].
+//!   `properties.occurrences`, and for git locations `properties.git` (see [`runs`]). Callers
+//!   add more per-finding properties with [`to_sarif_with`].
 
 use super::Report;
 use crate::finding::{Finding, Location as FindingLocation, Warning};
@@ -351,7 +353,7 @@ fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-mod runs;
+pub mod runs;
 pub use runs::{to_sarif_runs, write_sarif_runs, RunInfo, VersionControl};
 
 #[cfg(test)]
