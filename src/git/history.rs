@@ -6,6 +6,7 @@
 //! and trees, never blob content; keeps object ids, not contents, so memory follows the
 //! number of objects, not their size.
 
+use super::graph::{TreeGraph, BLOB};
 use super::GitError;
 use gix::bstr::ByteSlice;
 use gix::hashtable::{HashMap, HashSet};
@@ -50,6 +51,8 @@ pub struct History {
     pub head_tree: Option<ObjectId>,
     /// Distinct trees read.
     pub trees: u64,
+    /// What each distinct tree holds.
+    pub graph: TreeGraph,
     /// Problems that did not stop the sweep (missing objects of a shallow clone, ...).
     pub problems: Vec<String>,
 }
@@ -62,8 +65,7 @@ pub fn enumerate(repo: &gix::Repository, opts: &SweepOptions) -> Result<History,
         git_dir: &git_dir,
         buf: Vec::new(),
         history: History::default(),
-        seen_trees: HashSet::default(),
-        seen_blobs: HashSet::default(),
+        scratch: Vec::new(),
         missing: 0,
     };
     walk.history.head = repo.head_id().ok().map(|id| id.detach());
@@ -213,8 +215,7 @@ struct Walk<'a> {
     git_dir: &'a Path,
     buf: Vec<u8>,
     history: History,
-    seen_trees: HashSet<ObjectId>,
-    seen_blobs: HashSet<ObjectId>,
+    scratch: Vec<u32>,
     missing: u64,
 }
 
@@ -262,7 +263,7 @@ impl Walk<'_> {
                 Ok(Some(h)) if h.kind == Kind::Commit => commits.push(id),
                 Ok(Some(h)) if h.kind == Kind::Tree => self.visit_tree(id)?,
                 Ok(Some(h)) if h.kind == Kind::Blob => {
-                    if self.seen_blobs.insert(id) {
+                    if self.history.graph.blob(id).1 {
                         self.history.blobs.push(id);
                     }
                 }
@@ -339,32 +340,45 @@ impl Walk<'_> {
     }
 
     fn walk_tree(&mut self, root: ObjectId, list: bool) -> Result<(), GitError> {
-        let mut stack = vec![root];
-        while let Some(id) = stack.pop() {
-            if !self.seen_trees.insert(id) {
+        let mut stack = vec![self.history.graph.node(root)];
+        let mut entries = std::mem::take(&mut self.scratch);
+        while let Some(n) = stack.pop() {
+            if self.history.graph.visited(n) {
                 continue;
             }
             self.history.trees += 1;
-            let iter = match self.repo.objects.find_tree_iter(&id, &mut self.buf) {
-                Ok(iter) => iter,
-                Err(_) => {
-                    self.missing += 1;
-                    continue;
-                }
-            };
-            for entry in iter {
-                let entry = entry
-                    .map_err(|e| GitError::repo(self.git_dir, format!("corrupt tree {id}: {e}")))?;
-                if entry.mode.is_tree() {
-                    stack.push(entry.oid.to_owned());
-                } else if entry.mode.is_blob_or_symlink() {
-                    let blob = entry.oid.to_owned();
-                    if self.seen_blobs.insert(blob) && list {
-                        self.history.blobs.push(blob);
+            let id = self.history.graph.tree_ids[n as usize];
+            entries.clear();
+            let mut children = Vec::new();
+            match self.repo.objects.find_tree_iter(&id, &mut self.buf) {
+                Ok(iter) => {
+                    for entry in iter {
+                        let entry = entry.map_err(|e| {
+                            GitError::repo(self.git_dir, format!("corrupt tree {id}: {e}"))
+                        })?;
+                        if entry.mode.is_tree() {
+                            children.push(entry.oid.to_owned());
+                        } else if entry.mode.is_blob_or_symlink() {
+                            let (b, new) = self.history.graph.blob(entry.oid.to_owned());
+                            if new && list {
+                                self.history.blobs.push(entry.oid.to_owned());
+                            }
+                            entries.push(BLOB | b);
+                        }
                     }
                 }
+                Err(_) => self.missing += 1,
             }
+            for child in children {
+                let c = self.history.graph.node(child);
+                if !self.history.graph.visited(c) {
+                    stack.push(c);
+                }
+                entries.push(c);
+            }
+            self.history.graph.set_entries(n, &entries);
         }
+        self.scratch = entries;
         Ok(())
     }
 
@@ -388,11 +402,12 @@ impl Walk<'_> {
     /// Blobs in the object store that no tree walked so far holds.
     fn orphan_blobs(&mut self) -> Result<(), GitError> {
         for id in self.all_objects()? {
-            if self.seen_blobs.contains(&id) || self.seen_trees.contains(&id) {
+            let graph = &self.history.graph;
+            if graph.has_blob(&id) || graph.node_of(&id).is_some() {
                 continue;
             }
             if let Ok(Some(h)) = self.repo.objects.try_header(&id) {
-                if h.kind == Kind::Blob && self.seen_blobs.insert(id) {
+                if h.kind == Kind::Blob && self.history.graph.blob(id).1 {
                     self.history.blobs.push(id);
                 }
             }

@@ -7,6 +7,7 @@
 
 pub mod added;
 pub mod discover;
+pub mod graph;
 pub mod history;
 pub mod provenance;
 pub mod remote;
