@@ -47,6 +47,9 @@ pub struct StagedPlan {
     pub skipped: Vec<(String, String)>,
     /// Index entries read.
     pub index_entries: usize,
+    /// Trees of `HEAD` read to compare: those along the staged change's paths, not the
+    /// repository's.
+    pub trees_read: usize,
 }
 
 /// Reads the index (the file `GIT_INDEX_FILE` names when set, as git does for hooks) of a
@@ -261,6 +264,7 @@ impl Differ<'_> {
     }
 
     fn tree_entries(&mut self, id: ObjectId) -> Result<HeadEntries, GitError> {
+        self.plan.trees_read += 1;
         let git_dir = self.repo.git_dir();
         let iter = self
             .repo
@@ -274,5 +278,66 @@ impl Differ<'_> {
             out.insert(entry.filename.to_vec(), (entry.mode, entry.oid.to_owned()));
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    fn git(dir: &std::path::Path, args: &[&str]) {
+        let ok = Command::new("git")
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "T")
+            .env("GIT_AUTHOR_EMAIL", "t@example.test")
+            .env("GIT_COMMITTER_NAME", "T")
+            .env("GIT_COMMITTER_EMAIL", "t@example.test")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .args(args)
+            .status()
+            .expect("git")
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+
+    #[test]
+    fn only_trees_along_the_staged_paths_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q", "-b", "main"]);
+        for d in 0..40 {
+            for f in 0..5 {
+                let path = root.join(format!("d{d}/sub/f{f}.txt"));
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, format!("{d} {f}\n")).unwrap();
+            }
+        }
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "all"]);
+        std::fs::write(root.join("d7/sub/f1.txt"), "changed\n").unwrap();
+        std::fs::write(root.join("d7/sub/new.txt"), "new\n").unwrap();
+        // `git add PATH` keeps the cached trees of other directories valid (`git add -A`
+        // invalidates them all, for git too, and the comparison then reads every tree).
+        git(root, &["add", "d7/sub/f1.txt", "d7/sub/new.txt"]);
+
+        let repo = gix::open(root).unwrap();
+        let index = read_index(&repo).unwrap().unwrap();
+        let plan = staged_changes(&repo, &index).unwrap();
+        let got: Vec<(&str, bool)> = plan
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), matches!(f.change, Change::Modified { .. })))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("d7/sub/f1.txt", true), ("d7/sub/new.txt", false)]
+        );
+        // The root, d7 and d7/sub: 3 of the 81 trees.
+        assert_eq!(plan.trees_read, 3, "{plan:?}");
+        assert_eq!(plan.index_entries, 201);
     }
 }
