@@ -71,11 +71,11 @@ pub fn enumerate(repo: &gix::Repository, opts: &SweepOptions) -> Result<History,
     walk.history.head = repo.head_id().ok().map(|id| id.detach());
     walk.history.head_tree = walk.history.head.and_then(|h| walk.commit_tree(h));
     let (tips, hidden) = match &opts.range {
-        Some(range) => range_tips(repo, range)?,
+        Some(range) => super::range::range_tips(repo, range)?,
         None => (walk.ref_tips()?, Vec::new()),
     };
     let range_commits = if opts.range.is_some() {
-        Some(range_commits(
+        Some(super::range::range_commits(
             repo,
             &tips,
             &hidden,
@@ -98,9 +98,13 @@ pub fn enumerate(repo: &gix::Repository, opts: &SweepOptions) -> Result<History,
             }
         }
     }
+    // One pass over the object store finds both the commits no ref reaches and the blobs
+    // that may be held by no tree at all.
+    let mut loose_blobs = Vec::new();
     if opts.all_objects {
-        let extra = walk.unreachable_commits(&commits)?;
         let known: HashSet<ObjectId> = commits.iter().map(|c| c.id).collect();
+        let (extra, blobs) = walk.unreached_objects(&known)?;
+        loose_blobs = blobs;
         let more = walk.commits(&extra, None, false)?;
         commits.extend(more.into_iter().filter(|c| !known.contains(&c.id)));
     }
@@ -108,8 +112,10 @@ pub fn enumerate(repo: &gix::Repository, opts: &SweepOptions) -> Result<History,
     for c in &commits {
         walk.visit_tree(c.tree)?;
     }
-    if opts.all_objects {
-        walk.orphan_blobs()?;
+    for id in loose_blobs {
+        if walk.history.graph.blob(id).1 {
+            walk.history.blobs.push(id);
+        }
     }
     if walk.missing > 0 {
         walk.history.problems.push(format!(
@@ -119,58 +125,6 @@ pub fn enumerate(repo: &gix::Repository, opts: &SweepOptions) -> Result<History,
     }
     walk.history.commits = commits;
     Ok(walk.history)
-}
-
-/// Resolves `A..B` to its two ends.
-fn range_tips(
-    repo: &gix::Repository,
-    range: &str,
-) -> Result<(Vec<ObjectId>, Vec<ObjectId>), GitError> {
-    let err = |message: String| GitError::Range {
-        range: range.to_string(),
-        message,
-    };
-    let (from, to) = range
-        .split_once("..")
-        .filter(|(a, b)| !a.is_empty() && !b.is_empty() && !b.starts_with('.'))
-        .ok_or_else(|| err("expected A..B (two revisions)".into()))?;
-    let resolve = |spec: &str| -> Result<ObjectId, GitError> {
-        let id = repo.rev_parse_single(spec).map_err(|e| {
-            err(format!(
-                "cannot resolve {spec}: {}",
-                super::one_line(&e.to_string())
-            ))
-        })?;
-        let commit = id
-            .object()
-            .and_then(|o| o.peel_to_commit())
-            .map_err(|_| err(format!("{spec} is not a commit")))?;
-        Ok(commit.id)
-    };
-    Ok((vec![resolve(to)?], vec![resolve(from)?]))
-}
-
-/// The commits reachable from `tips` and not from `hidden`.
-fn range_commits(
-    repo: &gix::Repository,
-    tips: &[ObjectId],
-    hidden: &[ObjectId],
-    range: &str,
-) -> Result<HashSet<ObjectId>, GitError> {
-    let err = |e: gix::Error| GitError::Range {
-        range: range.to_string(),
-        message: super::one_line(&e.to_string()),
-    };
-    let walk = repo
-        .rev_walk(tips.iter().copied())
-        .with_hidden(hidden.iter().copied())
-        .all()
-        .map_err(err)?;
-    let mut out = HashSet::default();
-    for info in walk {
-        out.insert(info.map_err(err)?.id);
-    }
-    Ok(out)
 }
 
 /// Gives every commit its generation (see [`CommitInfo::generation`]), without recursion.
@@ -382,37 +336,24 @@ impl Walk<'_> {
         Ok(())
     }
 
-    /// Commits in the object store that the ref walk did not reach.
-    fn unreachable_commits(&mut self, known: &[CommitInfo]) -> Result<Vec<ObjectId>, GitError> {
-        let known: HashSet<ObjectId> = known.iter().map(|c| c.id).collect();
-        let mut out = Vec::new();
+    /// The commits in the object store that are not `known`, and every blob the trees
+    /// walked so far do not hold.
+    fn unreached_objects(
+        &mut self,
+        known: &HashSet<ObjectId>,
+    ) -> Result<(Vec<ObjectId>, Vec<ObjectId>), GitError> {
+        let (mut commits, mut blobs) = (Vec::new(), Vec::new());
         for id in self.all_objects()? {
-            if known.contains(&id) {
+            if known.contains(&id) || self.history.graph.has_blob(&id) {
                 continue;
             }
-            if let Ok(Some(h)) = self.repo.objects.try_header(&id) {
-                if h.kind == Kind::Commit {
-                    out.push(id);
-                }
+            match self.repo.objects.try_header(&id) {
+                Ok(Some(h)) if h.kind == Kind::Commit => commits.push(id),
+                Ok(Some(h)) if h.kind == Kind::Blob => blobs.push(id),
+                _ => {}
             }
         }
-        Ok(out)
-    }
-
-    /// Blobs in the object store that no tree walked so far holds.
-    fn orphan_blobs(&mut self) -> Result<(), GitError> {
-        for id in self.all_objects()? {
-            let graph = &self.history.graph;
-            if graph.has_blob(&id) || graph.node_of(&id).is_some() {
-                continue;
-            }
-            if let Ok(Some(h)) = self.repo.objects.try_header(&id) {
-                if h.kind == Kind::Blob && self.history.graph.blob(id).1 {
-                    self.history.blobs.push(id);
-                }
-            }
-        }
-        Ok(())
+        Ok((commits, blobs))
     }
 
     /// Every object id in the store (packs, then loose objects), each once.

@@ -10,6 +10,7 @@ pub mod discover;
 pub mod graph;
 pub mod history;
 pub mod provenance;
+pub mod range;
 pub mod remote;
 pub mod staged;
 pub mod staged_scan;

@@ -168,7 +168,12 @@ impl Differ<'_> {
         let mut i = range.start;
         while i < range.end {
             let path = entries[i].path(self.state);
-            let rel = &path[prefix.len()..];
+            // Entries are sorted by path, so a directory's are contiguous; a corrupt index
+            // may break that, and its strays are skipped rather than sliced.
+            let Some(rel) = path.strip_prefix(prefix).map(|r| r.as_bstr()) else {
+                i += 1;
+                continue;
+            };
             if let Some(slash) = rel.find_byte(b'/') {
                 let name = rel[..slash].to_vec();
                 let sub = path[..prefix.len() + slash + 1].to_vec();

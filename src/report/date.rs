@@ -2,6 +2,9 @@
 
 /// `2024-05-01T12:00:00Z` for `secs` seconds since the Unix epoch (proleptic Gregorian).
 pub fn iso8601(secs: i64) -> String {
+    // A malformed commit can claim any time; beyond year ±30,000 the date is clamped
+    // rather than overflowing.
+    let secs = secs.clamp(-1_000_000_000_000, 1_000_000_000_000);
     let days = secs.div_euclid(86_400);
     let rest = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
@@ -37,5 +40,6 @@ mod tests {
         assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(iso8601(1_714_564_800), "2024-05-01T12:00:00Z");
         assert_eq!(iso8601(-1), "1969-12-31T23:59:59Z");
+        assert!(iso8601(i64::MIN).starts_with('-') && iso8601(i64::MAX).ends_with('Z'));
     }
 }
