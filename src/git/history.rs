@@ -43,8 +43,8 @@ pub struct SweepOptions {
 #[derive(Debug, Default)]
 pub struct History {
     pub commits: Vec<CommitInfo>,
-    /// Every distinct blob to scan, each once.
-    pub blobs: Vec<ObjectId>,
+    /// Distinct blobs listed to scan (each handed to the caller once, as found).
+    pub blobs: u64,
     /// The commit `HEAD` points to, if any.
     pub head: Option<ObjectId>,
     /// That commit's tree.
@@ -58,7 +58,13 @@ pub struct History {
 }
 
 /// Enumerates the history of `repo` as `opts` asks.
-pub fn enumerate(repo: &gix::Repository, opts: &SweepOptions) -> Result<History, GitError> {
+/// Each distinct blob to scan is handed to `on_blob` once, as soon as it is found, so that
+/// scanning can start before the enumeration ends.
+pub fn enumerate(
+    repo: &gix::Repository,
+    opts: &SweepOptions,
+    on_blob: &mut dyn FnMut(ObjectId),
+) -> Result<History, GitError> {
     let git_dir = repo.git_dir().to_path_buf();
     let mut walk = Walk {
         repo,
@@ -67,6 +73,7 @@ pub fn enumerate(repo: &gix::Repository, opts: &SweepOptions) -> Result<History,
         history: History::default(),
         scratch: Vec::new(),
         missing: 0,
+        on_blob,
     };
     walk.history.head = repo.head_id().ok().map(|id| id.detach());
     walk.history.head_tree = walk.history.head.and_then(|h| walk.commit_tree(h));
@@ -114,7 +121,7 @@ pub fn enumerate(repo: &gix::Repository, opts: &SweepOptions) -> Result<History,
     }
     for id in loose_blobs {
         if walk.history.graph.blob(id).1 {
-            walk.history.blobs.push(id);
+            walk.list(id);
         }
     }
     if walk.missing > 0 {
@@ -171,9 +178,16 @@ struct Walk<'a> {
     history: History,
     scratch: Vec<u32>,
     missing: u64,
+    on_blob: &'a mut dyn FnMut(ObjectId),
 }
 
 impl Walk<'_> {
+    /// Hands a new blob to the scan.
+    fn list(&mut self, id: ObjectId) {
+        self.history.blobs += 1;
+        (self.on_blob)(id);
+    }
+
     fn fail(&self, message: String) -> GitError {
         GitError::repo(self.git_dir, message)
     }
@@ -218,7 +232,7 @@ impl Walk<'_> {
                 Ok(Some(h)) if h.kind == Kind::Tree => self.visit_tree(id)?,
                 Ok(Some(h)) if h.kind == Kind::Blob => {
                     if self.history.graph.blob(id).1 {
-                        self.history.blobs.push(id);
+                        self.list(id);
                     }
                 }
                 Ok(_) => {}
@@ -315,7 +329,9 @@ impl Walk<'_> {
                         } else if entry.mode.is_blob_or_symlink() {
                             let (b, new) = self.history.graph.blob(entry.oid.to_owned());
                             if new && list {
-                                self.history.blobs.push(entry.oid.to_owned());
+                                // Field by field: `self.buf` is borrowed by the tree.
+                                self.history.blobs += 1;
+                                (self.on_blob)(entry.oid.to_owned());
                             }
                             entries.push(BLOB | b);
                         }

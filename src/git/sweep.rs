@@ -11,7 +11,7 @@ use super::{remote, GitError, GitMode, GitRequest};
 use crate::finding::{GitOrigin, Location, Occurrence, ScanStats, Warning};
 use crate::report::sarif::{RunInfo, VersionControl};
 use crate::scan::content::InputMatch;
-use crate::scan::git::{scan_blobs, BlobScans};
+use crate::scan::git::{scan_blob_stream, BlobScans};
 use crate::scan::matcher::Matcher;
 use crate::scan::progress::Progress;
 use crate::scan::walk::{self, Suppressions};
@@ -206,14 +206,15 @@ fn sweep_repo(
 ) -> Result<RepoOutput, GitError> {
     let repo = found.repo.to_thread_local();
     let ignore = RepoIgnore::read(&repo)?;
-    let history = history::enumerate(&repo, opts)?;
-    let scans = scan_blobs(
+    // Blobs are scanned while history is still being enumerated.
+    let (scans, history) = scan_blob_stream(
         &found.repo,
-        &history.blobs,
         ctx.matcher,
         ctx.threads,
         ctx.progress,
+        |on_blob| history::enumerate(&found.repo.to_thread_local(), opts, on_blob),
     );
+    let history = history?;
     let hot: gix::hashtable::HashSet<ObjectId> = scans.found.keys().copied().collect();
     let prov = provenance::attribute(&repo, &history, &hot)?;
     let mut out = RepoOutput {

@@ -69,6 +69,63 @@ pub fn scan_blobs(
     }
 }
 
+/// Scans the blobs that `produce` lists while it lists them: `produce` runs on a thread of
+/// its own and hands each id to the sink it is given; `threads` workers read and scan what
+/// it has handed over so far. Returns the scans and what `produce` returned.
+pub fn scan_blob_stream<T, P>(
+    repo: &gix::ThreadSafeRepository,
+    matcher: &Matcher,
+    threads: usize,
+    progress: &Progress,
+    produce: P,
+) -> (BlobScans, T)
+where
+    P: FnOnce(&mut dyn FnMut(ObjectId)) -> T + Send,
+    T: Send,
+{
+    // Bounded, so that a fast producer never holds more than a few batches of ids.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<ObjectId>>(256);
+    std::thread::scope(|scope| {
+        let producer = scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut sink = |id: ObjectId| {
+                batch.push(id);
+                if batch.len() == BATCH {
+                    // A send fails only when the workers are gone; nothing is left to do.
+                    let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                }
+            };
+            let result = produce(&mut sink);
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+            result
+        });
+        let run = || {
+            rx.into_iter()
+                .par_bridge()
+                .map_init(
+                    || Worker::new(repo),
+                    |worker, batch| {
+                        for id in &batch {
+                            worker.scan(id, matcher, progress);
+                        }
+                        std::mem::take(&mut worker.out)
+                    },
+                )
+                .reduce(BlobScans::default, BlobScans::merge)
+        };
+        let scans = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+            Ok(pool) => pool.install(run),
+            Err(_) => run(),
+        };
+        match producer.join() {
+            Ok(result) => (scans, result),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
 /// Reads one blob's content; `None` when the object is missing or not a blob.
 pub fn read_blob(repo: &gix::Repository, id: &ObjectId) -> Option<Vec<u8>> {
     let mut buf = Vec::new();
