@@ -246,11 +246,7 @@ def main():
                  ("history: ratio keyhound/git log", f"{ratio:.2f}", f"<= {HISTORY_TARGET}  {bench.verdict(ratio <= HISTORY_TARGET)}"),
                  ("history: keyhound peak RSS", f"{rss:.1f} MB", ""),
                  ("history: keys found / planted", f"{s['keys']} / {meta['planted']}", "")]
-    print(f"\n{'figure':<38} {'value':>12}   target")
-    for name, value, target in rows:
-        print(f"{name:<38} {value:>12}   {target}")
-    missed = [name for name, _, target in rows if "MISSED" in target]
-    print("\nTargets missed: " + (", ".join(missed) if missed else "none"))
+    bench.print_rows(rows, 38, 12)
     return 0
 
 

@@ -241,9 +241,14 @@ def report(meta, tree, big):
                  ("big file: ratio keyhound/rg", f"{big['ratio']:.2f}", "(informational)"),
                  ("big file: keyhound peak RSS", f"{big['kh_rss_mb']:.1f} MB", f"< {RSS_TARGET_MB} MB  {verdict(big['kh_rss_mb'] < RSS_TARGET_MB)}"),
                  ("big file: matches kh / rg", f"{c['kh_matches']} / {c['rg_matches']}", "")]
-    print(f"\n{'figure':<30} {'value':>14}   target")
+    print_rows(rows, 30, 14)
+
+
+def print_rows(rows, name_width, value_width):
+    """The figures table and the list of missed targets (shared with bench/git.py)."""
+    print(f"\n{'figure':<{name_width}} {'value':>{value_width}}   target")
     for name, value, target in rows:
-        print(f"{name:<30} {value:>14}   {target}")
+        print(f"{name:<{name_width}} {value:>{value_width}}   {target}")
     missed = [name for name, _, target in rows if "MISSED" in target]
     print("\nTargets missed: " + (", ".join(missed) if missed else "none"))
 

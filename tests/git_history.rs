@@ -253,19 +253,8 @@ fn range_scans_only_what_its_commits_introduce() {
 
 #[test]
 fn a_submodule_is_not_entered_and_does_not_fail_the_sweep() {
-    let inner = Repo::init();
-    inner.write("lib.txt", "lib\n");
-    inner.commit_all("lib");
     let repo = Repo::init();
-    repo.git(&[
-        "-c",
-        "protocol.file.allow=always",
-        "submodule",
-        "add",
-        "-q",
-        inner.path().to_str().unwrap(),
-        "vendor/lib",
-    ]);
+    repo.add_submodule("vendor/lib");
     let k = key(540, Family::Project);
     repo.write("app.env", format!("K={k}\n"));
     repo.commit_all("with submodule");

@@ -87,23 +87,12 @@ fn renames_add_nothing_but_their_edits() {
 
 #[test]
 fn deletions_submodules_and_binary_files_behave() {
-    let inner = Repo::init();
-    inner.write("lib.txt", "lib\n");
-    inner.commit_all("lib");
     let repo = Repo::init();
     let (gone, bin_key) = (key(607, Family::Project), key(608, Family::Project));
     repo.write("old.env", format!("{gone}\n"));
     repo.commit_all("old");
     repo.git(&["rm", "-q", "old.env"]);
-    repo.git(&[
-        "-c",
-        "protocol.file.allow=always",
-        "submodule",
-        "add",
-        "-q",
-        inner.path().to_str().unwrap(),
-        "vendor/lib",
-    ]);
+    repo.add_submodule("vendor/lib");
     let (code, json, stderr) = scan_json_in(repo.path(), &["--staged"]);
     assert_eq!(code, 0, "deleting a key adds none: {stderr}");
     assert_eq!(json["warnings"], serde_json::json!([]));

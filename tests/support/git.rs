@@ -59,20 +59,7 @@ impl Repo {
 
     /// Runs git in the repository; panics unless it succeeds. Returns stdout, trimmed.
     pub fn git(&self, args: &[&str]) -> String {
-        let n = self.commits.get();
-        let date = format!("@{} +0000", EPOCH + n * 86_400);
-        let out = git_command(self.path())
-            .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date)
-            .args(args)
-            .output()
-            .expect("run git");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
+        run_git(self.path(), EPOCH + self.commits.get() * 86_400, args)
     }
 
     /// Runs git and returns its exit code (for commands that may fail, like a merge).
@@ -104,6 +91,23 @@ impl Repo {
         self.git(&["rev-parse", "HEAD"])
     }
 
+    /// Adds, at `at`, a submodule: a one-commit repository of its own.
+    pub fn add_submodule(&self, at: &str) {
+        let inner = Repo::init();
+        inner.write("lib.txt", "lib\n");
+        inner.commit_all("lib");
+        let source = inner.path().to_str().expect("a UTF-8 temporary path");
+        self.git(&[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            source,
+            at,
+        ]);
+    }
+
     /// The number of distinct blobs reachable from every ref.
     pub fn reachable_blobs(&self) -> usize {
         let listed = self.git(&["rev-list", "--objects", "--all"]);
@@ -119,9 +123,16 @@ impl Repo {
 
 /// Runs git in `dir`; panics unless it succeeds.
 pub fn git_in(dir: &Path, args: &[&str]) -> String {
+    run_git(dir, EPOCH, args)
+}
+
+/// Runs git in `dir` with author and committer dated `time`; panics unless it succeeds.
+/// Returns stdout, trimmed.
+fn run_git(dir: &Path, time: i64, args: &[&str]) -> String {
+    let date = format!("@{time} +0000");
     let out = git_command(dir)
-        .env("GIT_AUTHOR_DATE", format!("@{EPOCH} +0000"))
-        .env("GIT_COMMITTER_DATE", format!("@{EPOCH} +0000"))
+        .env("GIT_AUTHOR_DATE", &date)
+        .env("GIT_COMMITTER_DATE", &date)
         .args(args)
         .output()
         .expect("run git");
