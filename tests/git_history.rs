@@ -146,14 +146,19 @@ fn binary_and_renamed_files_keep_where_the_key_entered() {
 }
 
 #[test]
-fn every_ref_is_swept_tags_branches_and_stashes() {
+fn every_ref_is_swept_branches_tags_remote_tracking_refs_and_stashes() {
     let repo = Repo::init();
-    let keys: Vec<String> = (0..4).map(|i| key(510 + i, Family::Project)).collect();
+    let keys: Vec<String> = (0..5).map(|i| key(510 + i, Family::Project)).collect();
     repo.write("a.txt", "base\n");
     repo.commit_all("base");
     repo.git(&["checkout", "-q", "-b", "side"]);
     repo.write("side.txt", &keys[0]);
     repo.commit_all("side");
+    // A remote-tracking ref, as a fetch leaves it, with no local branch.
+    repo.write("remote.txt", &keys[4]);
+    let fetched = repo.commit_all("remote");
+    repo.git(&["update-ref", "refs/remotes/origin/topic", &fetched]);
+    repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
     repo.git(&["checkout", "-q", "main"]);
     repo.write("tagged.txt", &keys[1]);
     repo.commit_all("tagged");
@@ -280,7 +285,7 @@ fn keyhoundignore_paths_and_fingerprints_apply_to_history() {
 }
 
 #[test]
-fn not_a_repository_is_a_usage_error() {
+fn bad_git_requests_are_usage_errors() {
     let t = crate::support::tree::Tree::new();
     t.write("a.txt", "x");
     for flags in [&["--history"][..], &["--staged"][..]] {
@@ -294,6 +299,19 @@ fn not_a_repository_is_a_usage_error() {
             run.stderr
         );
     }
-    let run = keyhound_in(t.path(), &["scan", "--history", "a", "b"]);
+    t.write("b/c.txt", "y");
+    let run = keyhound_in(t.path(), &["scan", "--history", "a.txt", "b"]);
     assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("take one REPO path"), "{}", run.stderr);
+    for flags in [
+        &["--staged", "--history"][..],
+        &["--staged", "--range", "a..b"][..],
+        &["--all-lines"][..],
+        &["--all-objects"][..],
+    ] {
+        let mut args = vec!["scan"];
+        args.extend_from_slice(flags);
+        let run = keyhound_in(t.path(), &args);
+        assert_eq!(run.code, 2, "{flags:?}: {}", run.stderr);
+    }
 }
