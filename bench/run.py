@@ -379,9 +379,14 @@ def report(meta, tree, big, archives):
                  ("archives: --no-archives median", f"{a['off_median']:.2f} s", "(informational)"),
                  ("archives: keyhound peak RSS", f"{a['rss_mb']:.1f} MB", f"< {RSS_TARGET_MB} MB  {verdict(a['rss_mb'] < RSS_TARGET_MB)}"),
                  ("archives: found / planted", f"{a['found']} / {a['planted']}", verdict(a['found'] == a['planted']))]
-    print(f"\n{'figure':<30} {'value':>14}   target")
+    print_rows(rows, 30, 14)
+
+
+def print_rows(rows, name_width, value_width):
+    """The figures table and the list of missed targets (shared with bench/git.py)."""
+    print(f"\n{'figure':<{name_width}} {'value':>{value_width}}   target")
     for name, value, target in rows:
-        print(f"{name:<30} {value:>14}   {target}")
+        print(f"{name:<{name_width}} {value:>{value_width}}   {target}")
     missed = [name for name, _, target in rows if "MISSED" in target]
     print("\nTargets missed: " + (", ".join(missed) if missed else "none"))
 

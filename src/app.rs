@@ -5,7 +5,10 @@
 
 use crate::cli::{Format, RulesCommand, RulesFormat, ScanArgs};
 use crate::config::{ScanConfig, UsageError};
+use crate::crosscheck::CrossCheckReport;
 use crate::finding::dedupe;
+use crate::git::sweep;
+use crate::report::sarif::RunInfo;
 use crate::report::{self, Report};
 use crate::rules::{check_rules, RuleSet};
 use crate::scan::{self, matcher::Matcher, progress};
@@ -28,16 +31,58 @@ pub fn run_scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     let config = ScanConfig::from_args(args)?;
     // Open the output before scanning, so that a bad -o never costs a finished scan.
     let sink = open_output(&config)?;
-    let report = scan_to_report(&config);
+    let (report, runs) = scan_any(&config)?;
     if let Some(settings) = &config.crosscheck {
-        return crosscheck::run(&config, settings, report, sink);
+        return crosscheck::run(&config, settings, report, &runs, sink);
     }
-    emit(&config, &report, sink)?;
+    emit(&config, &report, &runs, None, sink)?;
     Ok(if report.findings.is_empty() {
         Exit::Clean
     } else {
         Exit::Findings
     })
+}
+
+/// Runs `keyhound baseline`: a scan whose report (JSON unless SARIF was asked for) is the
+/// baseline; the keys it holds are accepted, so it exits 0.
+pub fn run_baseline(args: &ScanArgs) -> anyhow::Result<Exit> {
+    if args.baseline.is_some() {
+        return Err(UsageError(
+            "keyhound baseline records every key found now; --baseline does not apply".into(),
+        )
+        .into());
+    }
+    let mut config = ScanConfig::from_args(args)?;
+    if config.format == Format::Human {
+        config.format = Format::Json;
+    }
+    let sink = open_output(&config)?;
+    let (report, runs) = scan_any(&config)?;
+    emit(&config, &report, &runs, None, sink)?;
+    Ok(Exit::Clean)
+}
+
+/// A tree scan, or the git scan the configuration asks for, with the SARIF runs of a git
+/// scan (none for a tree scan: one run of the whole report).
+fn scan_any(config: &ScanConfig) -> anyhow::Result<(Report, Vec<RunInfo>)> {
+    let Some(request) = &config.git else {
+        return Ok((scan_to_report(config), Vec::new()));
+    };
+    let matcher = Matcher::with_options(config.rules.clone(), config.inspect.clone());
+    let progress = Arc::new(progress::Progress::default());
+    let ticker = config
+        .progress
+        .then(|| progress::Ticker::start(progress.clone()));
+    let ctx = sweep::ScanContext {
+        matcher: &matcher,
+        threads: config.walk.threads,
+        progress: &progress,
+        category: &config.category,
+    };
+    let result = sweep::run(request, &ctx);
+    drop(ticker);
+    let out = result.map_err(|e| UsageError(e.to_string()))?;
+    Ok((finish(config, out.output), out.runs))
 }
 
 /// Walks, reads, matches and deduplicates: the scan half of the pipeline.
@@ -49,6 +94,11 @@ pub fn scan_to_report(config: &ScanConfig) -> Report {
         .then(|| progress::Ticker::start(progress.clone()));
     let output = scan::scan_roots(&config.roots, &matcher, &config.walk, &progress);
     drop(ticker);
+    finish(config, output)
+}
+
+/// Deduplicates and suppresses what a scan found.
+fn finish(config: &ScanConfig, output: scan::ScanOutput) -> Report {
     let ids: Vec<(&str, &str)> = config
         .rules
         .rules()
@@ -82,15 +132,37 @@ fn open_output(config: &ScanConfig) -> Result<Box<dyn Write>, UsageError> {
     })
 }
 
-fn emit(config: &ScanConfig, report: &Report, mut sink: Box<dyn Write>) -> anyhow::Result<()> {
-    match config.format {
-        Format::Human => report::human::write_findings(report, config.color, &mut sink)?,
-        Format::Json => report::json::write_json(report, &mut sink)?,
-        Format::Sarif => report::sarif::write_sarif(report, &mut sink)?,
+/// Writes the report in the chosen format, with the cross-check when there was one, and
+/// the summary on stderr.
+fn emit(
+    config: &ScanConfig,
+    report: &Report,
+    runs: &[RunInfo],
+    cc: Option<&CrossCheckReport>,
+    mut sink: Box<dyn Write>,
+) -> anyhow::Result<()> {
+    use report::crosscheck as rc;
+    match (config.format, cc) {
+        (Format::Human, cc) => {
+            report::human::write_findings(report, config.color, &mut sink)?;
+            if let Some(cc) = cc {
+                rc::human::write_incident_summary(report, cc, &mut sink)?;
+            }
+        }
+        (Format::Json, None) => report::json::write_json(report, &mut sink)?,
+        (Format::Json, Some(cc)) => rc::write_json(report, cc, &mut sink)?,
+        (Format::Sarif, None) => report::sarif::write_sarif_runs(report, runs, &mut sink, |_| {
+            report::sarif::ExtraProperties::new()
+        })?,
+        (Format::Sarif, Some(cc)) => rc::write_sarif(report, runs, cc, &mut sink)?,
     }
     sink.flush()?;
     if !config.quiet {
-        report::human::write_summary(report, std::io::stderr().lock())?;
+        let mut err = std::io::stderr().lock();
+        report::human::write_summary(report, &mut err)?;
+        if let Some(cc) = cc {
+            rc::human::write_summary_line(cc, &mut err)?;
+        }
     }
     Ok(())
 }

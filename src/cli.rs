@@ -27,6 +27,9 @@ pub enum Command {
     /// Scan files and directories for OpenAI keys.
     #[command(after_help = EXIT_CODES)]
     Scan(Box<ScanArgs>),
+    /// Write a baseline: a report of every key found now, for a later `scan --baseline`.
+    /// Takes the options of `scan`; writes JSON unless `--format sarif`; exits 0 when written.
+    Baseline(Box<ScanArgs>),
     /// List or self-test the rules.
     Rules {
         #[command(subcommand)]
@@ -137,6 +140,31 @@ pub struct ScanArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// Scan the staged index of the repository at PATH (default: .), reporting keys on the
+    /// lines the staged change adds relative to HEAD.
+    #[arg(long, conflicts_with_all = ["history", "range"])]
+    pub staged: bool,
+
+    /// With --staged: report every key in the staged files, not only on added lines.
+    #[arg(long, requires = "staged")]
+    pub all_lines: bool,
+
+    /// Scan every blob reachable from every ref of the repository at PATH, or of every
+    /// repository in the directory PATH.
+    #[arg(long)]
+    pub history: bool,
+
+    /// With --history: also scan objects no ref reaches (unreachable, force-pushed-away).
+    #[arg(long, requires = "history")]
+    pub all_objects: bool,
+
+    /// Scan only what the commits in A..B introduce (reachable from B, not from A).
+    #[arg(long, value_name = "A..B")]
+    pub range: Option<String>,
+
+    /// Leave out keys whose fingerprint an earlier keyhound JSON or SARIF report holds.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     #[command(flatten)]
     pub crosscheck: CrossCheckArgs,
 }

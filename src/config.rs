@@ -1,6 +1,7 @@
 //! Arguments → validated settings, at one place. Everything after this trusts its input.
 
 use crate::cli::{Color, Format, ScanArgs};
+use crate::git::{GitMode, GitRequest};
 use crate::rules::RuleSet;
 use crate::scan::inspect::{self, InspectOptions};
 use crate::scan::walk::{self, Root, Suppressions, WalkOptions};
@@ -29,6 +30,8 @@ pub struct ScanConfig {
     pub inspect: InspectOptions,
     /// `--cross-check` and its options; `None` without it.
     pub crosscheck: Option<crate::crosscheck::settings::CrossCheckSettings>,
+    /// A git scan (`--staged`, `--history`, `--range`) instead of a tree scan.
+    pub git: Option<GitRequest>,
 }
 
 impl ScanConfig {
@@ -36,6 +39,11 @@ impl ScanConfig {
         let rules = RuleSet::load(&args.rules).map_err(|e| UsageError(e.to_string()))?;
         let mut suppressions = Suppressions::default();
         let roots = walk::prepare_roots(&args.paths, &mut suppressions).map_err(UsageError)?;
+        if let Some(file) = &args.baseline {
+            let held = crate::baseline::load(file).map_err(|e| UsageError(e.to_string()))?;
+            suppressions.fingerprints.extend(held);
+        }
+        let git = git_request(args)?;
         let threads = match args.threads {
             Some(0) => return Err(UsageError("--threads must be at least 1".into())),
             Some(n) => n,
@@ -77,6 +85,42 @@ impl ScanConfig {
             category: args.sarif_category.clone(),
             inspect,
             crosscheck,
+            git,
         })
     }
+}
+
+/// The git scan the flags ask for, if any: one REPO path, `--range` as `A..B`.
+fn git_request(args: &ScanArgs) -> Result<Option<GitRequest>, UsageError> {
+    let mode = if args.staged {
+        GitMode::Staged {
+            all_lines: args.all_lines,
+        }
+    } else if args.history || args.range.is_some() {
+        GitMode::History {
+            all_objects: args.all_objects,
+            range: args.range.clone(),
+        }
+    } else {
+        return Ok(None);
+    };
+    let [path] = args.paths.as_slice() else {
+        return Err(UsageError(
+            "--staged, --history and --range take one REPO path".into(),
+        ));
+    };
+    if let Some(range) = &args.range {
+        let ok = range
+            .split_once("..")
+            .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty() && !b.starts_with('.'));
+        if !ok {
+            return Err(UsageError(format!(
+                "--range {range}: expected A..B (two revisions)"
+            )));
+        }
+    }
+    Ok(Some(GitRequest {
+        mode,
+        path: path.clone(),
+    }))
 }

@@ -46,13 +46,29 @@ impl Location {
     }
 }
 
-/// The commit a location was read from, for scans of git content.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// Where in git history a location lies, for scans of git content: the earliest commit
+/// holding the key at this path, and how widely history holds it there.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct GitOrigin {
-    /// The commit id (hex).
+    /// The earliest commit holding the key at this path (hex); empty when no commit holds
+    /// the blob (an unreachable blob found by `--all-objects`).
     pub commit: String,
-    /// The commit's time, in seconds since the Unix epoch.
+    /// That commit's committer time, in seconds since the Unix epoch (0 when `commit` is
+    /// empty).
     pub time: i64,
+    /// That commit's author. Personal data: JSON and human output only, never SARIF.
+    pub author_name: String,
+    pub author_email: String,
+    /// The blob holding the key (hex).
+    pub blob: String,
+    /// How many swept commits hold the key at this path.
+    pub commit_count: u64,
+    /// `HEAD`'s tree holds the key at this path.
+    pub present_at_head: bool,
+    /// A ref reaches the commit (false for objects only `--all-objects` finds).
+    pub reachable: bool,
+    /// The repository's name, when a directory of several repositories was scanned.
+    pub repository: Option<String>,
 }
 
 /// One occurrence of a key, as the match stage produces it.
@@ -88,7 +104,9 @@ impl Finding {
     pub fn introduced_at(&self) -> Option<i64> {
         self.locations
             .iter()
-            .filter_map(|l| l.git.as_ref().map(|g| g.time))
+            .filter_map(|l| l.git.as_ref())
+            .filter(|g| !g.commit.is_empty())
+            .map(|g| g.time)
             .min()
     }
 }
@@ -111,6 +129,15 @@ impl Warning {
     pub fn general(message: impl Into<String>) -> Self {
         Warning {
             path: None,
+            member: None,
+            message: message.into(),
+        }
+    }
+
+    /// A warning about the file (or repository, or blob) reported as `path`.
+    pub fn about(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Warning {
+            path: Some(path.into()),
             member: None,
             message: message.into(),
         }

@@ -9,8 +9,10 @@
 //! | stage  | module            | rule of the stage                                            |
 //! |--------|-------------------|--------------------------------------------------------------|
 //! | walk   | [`scan::walk`]    | decides what to read; reads nothing                          |
+//! | walk   | [`git`]           | for git sources: staged changes, unique blobs, provenance    |
 //! | read   | [`scan::read`]    | bounded memory; a key across buffers is found once           |
 //! | look inside | [`scan::inspect`] | archives, gzip, UTF-16 by content; guard rails as warnings |
+//! | read   | [`scan::git`]     | git blobs, each once, in parallel, through the same step     |
 //! | match  | [`scan::matcher`] | the only hot loop: literal prefilter, then regex on windows  |
 //! | decode | [`scan::decode`]  | base64 around prefilter hits on encoded keywords, only there |
 //! | dedupe | [`finding`]       | one finding per distinct key (SHA-256), all its locations    |
@@ -22,11 +24,13 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod crosscheck;
 pub mod fake;
 pub mod finding;
+pub mod git;
 pub mod mock;
 pub mod openai;
 pub mod report;

@@ -3,12 +3,18 @@
 mod support;
 
 mod archives;
+mod baseline;
 mod crosscheck;
 mod crosscheck_wire;
 mod decoded;
 mod errors;
 mod fixtures;
+mod git_history;
+mod git_inside;
+mod git_repos;
+mod git_staged;
 mod hygiene;
+mod precommit;
 mod sarif;
 mod scan_special;
 mod scan_tree;

@@ -6,12 +6,13 @@
 //! finding's check says why) before the command fails with exit 2.
 
 use super::Exit;
-use crate::cli::{FailOn, Format};
+use crate::cli::FailOn;
 use crate::config::{ScanConfig, UsageError};
 use crate::crosscheck::settings::CrossCheckSettings;
-use crate::crosscheck::{self, CrossCheckReport, Options};
+use crate::crosscheck::{self, Options};
 use crate::openai::{HttpAdminApi, HttpLiveness, LivenessCheck};
-use crate::report::{self, Report};
+use crate::report::sarif::RunInfo;
+use crate::report::Report;
 use std::io::Write;
 
 /// Cross-checks `report`'s findings, writes the result to `sink`, and says how it ends.
@@ -19,6 +20,7 @@ pub fn run(
     config: &ScanConfig,
     settings: &CrossCheckSettings,
     mut report: Report,
+    runs: &[RunInfo],
     sink: Box<dyn Write>,
 ) -> anyhow::Result<Exit> {
     let api = HttpAdminApi::new(settings.admin_key.clone(), settings.client.clone());
@@ -35,7 +37,7 @@ pub fn run(
     );
     report.warnings.extend(cc.warnings.iter().cloned());
     report.warnings.sort();
-    emit(config, &report, &cc, sink)?;
+    super::emit(config, &report, runs, Some(&cc), sink)?;
     if let Some(message) = &cc.auth_error {
         return Err(UsageError(message.clone()).into());
     }
@@ -47,27 +49,4 @@ pub fn run(
             .any(|f| cc.get(f).is_none_or(|c| c.may_be_live())),
     };
     Ok(if failing { Exit::Findings } else { Exit::Clean })
-}
-
-fn emit(
-    config: &ScanConfig,
-    report: &Report,
-    cc: &CrossCheckReport,
-    mut sink: Box<dyn Write>,
-) -> anyhow::Result<()> {
-    match config.format {
-        Format::Human => {
-            report::human::write_findings(report, config.color, &mut sink)?;
-            report::crosscheck::human::write_incident_summary(report, cc, &mut sink)?;
-        }
-        Format::Json => report::crosscheck::write_json(report, cc, &mut sink)?,
-        Format::Sarif => report::crosscheck::write_sarif(report, cc, &mut sink)?,
-    }
-    sink.flush()?;
-    if !config.quiet {
-        let mut err = std::io::stderr().lock();
-        report::human::write_summary(report, &mut err)?;
-        report::crosscheck::human::write_summary_line(cc, &mut err)?;
-    }
-    Ok(())
 }

@@ -32,6 +32,7 @@ fn finding(key: &str, kind: &str, leaked_at: Option<i64>) -> Finding {
             git: leaked_at.map(|time| GitOrigin {
                 commit: "0123abcd".into(),
                 time,
+                ..GitOrigin::default()
             }),
             ..Default::default()
         }],

@@ -24,11 +24,16 @@ pub fn write_findings<W: Write>(report: &Report, color: bool, mut out: W) -> io:
             Some(e) => format!(" [{e}]"),
             None => String::new(),
         };
-        writeln!(
+        let shown = loc.shown_path();
+        let path = match loc.git.as_ref().and_then(|g| g.repository.as_ref()) {
+            Some(repository) => format!("{repository}/{shown}"),
+            None => shown,
+        };
+        write!(
             out,
             "{}{}{}:{}:{}: {}{}{} {} {}(sha256:{}){}{}",
             paint(BOLD),
-            sanitize(&loc.shown_path()),
+            sanitize(&path),
             paint(RESET),
             loc.line,
             loc.column,
@@ -41,8 +46,36 @@ pub fn write_findings<W: Write>(report: &Report, color: bool, mut out: W) -> io:
             paint(RESET),
             decoded,
         )?;
+        if let Some(git) = &loc.git {
+            write!(out, " {}", sanitize(&git_note(git)))?;
+        }
+        writeln!(out)?;
     }
     out.flush()
+}
+
+/// Where history holds a key: `since 1a2b3c4d 2024-05-01 (Name <email>), 12 commits, at HEAD`.
+fn git_note(git: &crate::finding::GitOrigin) -> String {
+    let head = if git.present_at_head {
+        "still at HEAD"
+    } else {
+        "not at HEAD"
+    };
+    if git.commit.is_empty() {
+        return format!("[unreachable blob {}]", &git.blob);
+    }
+    let date = super::date::iso8601(git.time);
+    format!(
+        "[since {} {} ({} <{}>), in {} {}, {}{}]",
+        git.commit.get(..12).unwrap_or(&git.commit),
+        date.get(..10).unwrap_or(&date),
+        git.author_name,
+        git.author_email,
+        git.commit_count,
+        plural(git.commit_count as usize, "commit", "commits"),
+        head,
+        if git.reachable { "" } else { ", unreachable" },
+    )
 }
 
 /// Writes warnings and the summary line (for stderr).

@@ -1,6 +1,7 @@
 //! JSON output. The shape is documented in README.md ("JSON output"); keep them in step.
 
-use super::Report;
+use super::{date, Report};
+use crate::finding::GitOrigin;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 
@@ -14,7 +15,7 @@ pub fn to_json(report: &Report) -> Value {
                 .locations
                 .iter()
                 .map(|l| {
-                    let mut v = json!({
+                    let mut location = json!({
                         "path": l.shown_path(),
                         "line": l.line,
                         "column": l.column,
@@ -24,13 +25,16 @@ pub fn to_json(report: &Report) -> Value {
                     });
                     // Inside an archive: the archive's own path and the member, apart.
                     if let Some(member) = &l.member {
-                        v["archive"] = json!(l.path);
-                        v["member"] = json!(member);
+                        location["archive"] = json!(l.path);
+                        location["member"] = json!(member);
                     }
                     if let Some(encoding) = &l.encoding {
-                        v["encoding"] = json!(encoding);
+                        location["encoding"] = json!(encoding);
                     }
-                    v
+                    if let Some(git) = &l.git {
+                        location["git"] = git_json(git);
+                    }
+                    location
                 })
                 .collect();
             json!({
@@ -57,6 +61,27 @@ pub fn to_json(report: &Report) -> Value {
             "completed": report.completed,
         }
     })
+}
+
+/// A location's git provenance (README, "Git scans"). Author data is JSON's and human
+/// output's only: SARIF never carries it.
+fn git_json(git: &GitOrigin) -> Value {
+    let mut v = json!({
+        "blob": git.blob,
+        "commitCount": git.commit_count,
+        "presentAtHead": git.present_at_head,
+        "reachable": git.reachable,
+    });
+    if !git.commit.is_empty() {
+        v["commit"] = json!(git.commit);
+        v["time"] = json!(git.time);
+        v["date"] = json!(date::iso8601(git.time));
+        v["author"] = json!({ "name": git.author_name, "email": git.author_email });
+    }
+    if let Some(repository) = &git.repository {
+        v["repository"] = json!(repository);
+    }
+    v
 }
 
 pub fn write_json<W: Write>(report: &Report, mut out: W) -> io::Result<()> {

@@ -4,6 +4,7 @@
 //! [`crate::secret::Secret`] is only ever shown through its redacted form and fingerprint.
 
 pub mod crosscheck;
+pub mod date;
 pub mod linehash;
 pub mod sarif;
 

@@ -7,14 +7,16 @@
 //! The shape is a contract that GitHub and later keyhound code rely on:
 //! - `$schema` [`SCHEMA_URL`], `version` `2.1.0`, exactly one run whose
 //!   `automationDetails.id` is [`Report::category`], `columnKind` `utf16CodeUnits`, and
-//!   `results` always present;
+//!   `results` always present (a git scan of several repositories writes one such run per
+//!   repository with [`to_sarif_runs`]; a tree scan's output is exactly [`to_sarif`]'s);
 //! - `invocations[0]`: `executionSuccessful` = [`Report::completed`], the report's warnings as
 //!   `toolExecutionNotifications` (level `warning`), and no command line;
 //! - `tool.driver.rules`: every loaded rule, in rule-set order;
 //! - one result per location of each finding, sorted by path, line, column and rule id, each
 //!   with one `%SRCROOT%`-relative, percent-encoded location, the partial fingerprints
 //!   `secretSha256/v1` and (when known) `primaryLocationLineHash`, and `properties.kind` and
-//!   `properties.occurrences`. Callers add more per-finding properties with [`to_sarif_with`].
+//!   `properties.occurrences`, and for git locations `properties.git` (see [`runs`]). Callers
+//!   add more per-finding properties with [`to_sarif_with`].
 //! - a key inside an archive is located at the archive itself (region: line 1) with
 //!   `properties.archiveMember` and `properties.memberLine`, and `archive!/member:line` in
 //!   the message; a decoded key has `properties.encoding` (`base64`, `utf-16le`, ...); a
@@ -74,6 +76,25 @@ pub fn to_sarif_with<F>(report: &Report, mut extra: F) -> Result<Sarif, SarifErr
 where
     F: FnMut(&Finding) -> ExtraProperties,
 {
+    let run = build_run(report, &mut extra, None)?;
+    Ok(sarif_log(vec![run]))
+}
+
+/// The log around `runs`.
+fn sarif_log(runs: Vec<Run>) -> Sarif {
+    Sarif::builder()
+        .schema(SCHEMA_URL)
+        .version(SARIF_VERSION)
+        .runs(runs)
+        .build()
+}
+
+/// One run over `report`. With `repository`, every result also names it in
+/// `properties.repository` (a run of a multi-repository scan).
+fn build_run<F>(report: &Report, extra: &mut F, repository: Option<&str>) -> Result<Run, SarifError>
+where
+    F: FnMut(&Finding) -> ExtraProperties,
+{
     let rules = report.rules.rules();
     let mut keyed = Vec::new();
     for finding in &report.findings {
@@ -89,6 +110,7 @@ where
                 location.end_column,
                 finding.fingerprint.clone(),
             );
+            let properties = runs::location_properties(&properties, location, repository);
             let result = sarif_result(&rules[index], index, finding, location, &properties);
             keyed.push((sort_key, result));
         }
@@ -101,7 +123,7 @@ where
         .semantic_version(env!("CARGO_PKG_VERSION"))
         .rules(rules.iter().map(rule_descriptor).collect::<Vec<_>>())
         .build();
-    let run = Run::builder()
+    Ok(Run::builder()
         .tool(Tool::from(driver))
         .automation_details(RunAutomationDetails::builder().id(&report.category).build())
         .invocations(vec![invocation(report)])
@@ -115,11 +137,6 @@ where
         )]))
         .column_kind(json!("utf16CodeUnits"))
         .results(results)
-        .build();
-    Ok(Sarif::builder()
-        .schema(SCHEMA_URL)
-        .version(SARIF_VERSION)
-        .runs(vec![run])
         .build())
 }
 
@@ -378,6 +395,9 @@ fn result_level(level: &str) -> ResultLevel {
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
+
+pub mod runs;
+pub use runs::{to_sarif_runs, write_sarif_runs, RunInfo, VersionControl};
 
 #[cfg(test)]
 mod tests;

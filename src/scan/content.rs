@@ -11,6 +11,7 @@ use super::archive::{self, ReadSeek};
 use super::inspect::{self, Found, Inspector, Kind, Place};
 use super::matcher::Matcher;
 use super::read::{BufferScanner, FileMatch, Scanned};
+use crate::finding::{GitOrigin, Location, Occurrence, Warning};
 use crate::report::linehash;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Read, Seek, SeekFrom};
@@ -40,6 +41,52 @@ pub struct InputWarning {
     /// The member concerned, when there is one.
     pub member: Option<String>,
     pub message: String,
+}
+
+impl InputMatch {
+    /// This match as an occurrence in the input reported as `path` (a path under a scan
+    /// root, or inside a repository), with the commit it was read from, if any.
+    pub fn occurrence(&self, path: &str, git: Option<GitOrigin>) -> Occurrence {
+        let m = &self.found;
+        Occurrence {
+            rule: m.rule,
+            secret: m.secret.clone(),
+            location: Location {
+                path: path.to_string(),
+                member: self.member.clone(),
+                line: m.line,
+                column: m.column,
+                end_line: m.end_line,
+                end_column: m.end_column,
+                byte_offset: m.byte_offset,
+                line_hash: self.line_hash.clone(),
+                git,
+                encoding: self.encoding.clone(),
+            },
+        }
+    }
+
+    /// True when the match's line is a line of the input's own bytes, so that a line diff of
+    /// the input can tell whether it was added; false inside an archive member or decoded
+    /// UTF-16 text, whose lines are not the input's.
+    pub fn on_input_lines(&self) -> bool {
+        self.member.is_none()
+            && !self
+                .encoding
+                .as_deref()
+                .is_some_and(|e| e.starts_with("utf-16"))
+    }
+}
+
+impl InputWarning {
+    /// This warning about the input reported as `path`.
+    pub fn at(&self, path: Option<String>) -> Warning {
+        Warning {
+            path,
+            member: self.member.clone(),
+            message: self.message.clone(),
+        }
+    }
 }
 
 /// What scanning one input gave: the keys not suppressed by an allow comment, the bytes read,

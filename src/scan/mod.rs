@@ -7,6 +7,7 @@
 pub mod archive;
 pub mod content;
 pub mod decode;
+pub mod git;
 pub mod inspect;
 pub mod matcher;
 pub mod prefilter;
@@ -14,8 +15,8 @@ pub mod progress;
 pub mod read;
 pub mod walk;
 
-use crate::finding::{Location, Occurrence, ScanStats, Warning};
-use content::{scan_named, InputMatch};
+use crate::finding::{Occurrence, ScanStats, Warning};
+use content::scan_named;
 use ignore::WalkState;
 use matcher::Matcher;
 use progress::Progress;
@@ -135,13 +136,9 @@ impl<'a> Visitor<'a> {
             .map(|n| n.to_string_lossy())
             .unwrap_or_default();
         let scanned = scan_named(&mut self.scanner, self.matcher, &name, &mut file);
-        for w in scanned.warnings {
+        for w in &scanned.warnings {
             self.progress.add_warning();
-            self.local.warnings.push(Warning {
-                path: Some(shown.clone()),
-                member: w.member,
-                message: w.message,
-            });
+            self.local.warnings.push(w.at(Some(shown.clone())));
         }
         match &scanned.error {
             None => {
@@ -158,29 +155,8 @@ impl<'a> Visitor<'a> {
             return;
         }
         self.progress.add_findings(scanned.matches.len() as u64);
-        for InputMatch {
-            found: m,
-            line_hash,
-            member,
-            encoding,
-        } in scanned.matches
-        {
-            self.local.occurrences.push(Occurrence {
-                rule: m.rule,
-                secret: m.secret,
-                location: Location {
-                    path: shown.clone(),
-                    member,
-                    line: m.line,
-                    column: m.column,
-                    end_line: m.end_line,
-                    end_column: m.end_column,
-                    byte_offset: m.byte_offset,
-                    line_hash,
-                    git: None,
-                    encoding,
-                },
-            });
+        for m in &scanned.matches {
+            self.local.occurrences.push(m.occurrence(&shown, None));
         }
     }
 }

@@ -73,25 +73,11 @@ pub fn prepare_roots(
         let meta = std::fs::metadata(path)
             .map_err(|e| format!("cannot scan {}: {}", path.display(), io_reason(&e)))?;
         let is_file = !meta.is_dir();
-        let mut builder = GitignoreBuilder::new(path);
-        if !is_file {
-            let file = path.join(IGNORE_FILE);
-            if let Ok(text) = std::fs::read_to_string(&file) {
-                for (n, line) in text.lines().enumerate() {
-                    let line = line.trim();
-                    if is_fingerprint(line) {
-                        suppressions.fingerprints.insert(line.to_ascii_lowercase());
-                    } else if !line.is_empty() && !line.starts_with('#') {
-                        builder.add_line(Some(file.clone()), line).map_err(|e| {
-                            format!("{}:{}: invalid pattern: {e}", file.display(), n + 1)
-                        })?;
-                    }
-                }
-            }
-        }
-        let ignore = builder
-            .build()
-            .map_err(|e| format!("{}: {e}", path.join(IGNORE_FILE).display()))?;
+        let ignore = if is_file {
+            Gitignore::empty()
+        } else {
+            read_ignore_file(path, suppressions)?
+        };
         let label = if many {
             path.to_string_lossy()
                 .trim_end_matches('/')
@@ -107,6 +93,28 @@ pub fn prepare_roots(
         });
     }
     Ok(roots)
+}
+
+/// Reads `dir/.keyhoundignore` (absent: nothing ignored): its fingerprints go into
+/// `suppressions`, its patterns into the returned matcher, relative to `dir`.
+pub fn read_ignore_file(dir: &Path, suppressions: &mut Suppressions) -> Result<Gitignore, String> {
+    let mut builder = GitignoreBuilder::new(dir);
+    let file = dir.join(IGNORE_FILE);
+    if let Ok(text) = std::fs::read_to_string(&file) {
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if is_fingerprint(line) {
+                suppressions.fingerprints.insert(line.to_ascii_lowercase());
+            } else if !line.is_empty() && !line.starts_with('#') {
+                builder
+                    .add_line(Some(file.clone()), line)
+                    .map_err(|e| format!("{}:{}: invalid pattern: {e}", file.display(), n + 1))?;
+            }
+        }
+    }
+    builder
+        .build()
+        .map_err(|e| format!("{}: {e}", file.display()))
 }
 
 fn is_fingerprint(line: &str) -> bool {

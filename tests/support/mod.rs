@@ -1,6 +1,8 @@
-//! Shared test helpers: temporary trees with generated keys, fixture trees, and running the binary.
+//! Shared test helpers: temporary trees with generated keys, fixture trees, git
+//! repositories, and running the binary.
 
 pub mod archives;
 pub mod fixture;
+pub mod git;
 pub mod mock;
 pub mod tree;

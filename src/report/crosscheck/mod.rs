@@ -144,13 +144,15 @@ pub fn write_json<W: Write>(report: &Report, cc: &CrossCheckReport, mut out: W) 
     out.flush()
 }
 
-/// The SARIF log with `properties.crossCheck` (ids only) on every result, and live keys'
-/// results at `error` level.
+/// The SARIF log (one run, or the given runs of a git scan: see [`sarif::to_sarif_runs`])
+/// with `properties.crossCheck` (ids only) on every result, and live keys' results at
+/// `error` level.
 pub fn to_sarif(
     report: &Report,
+    runs: &[sarif::RunInfo],
     cc: &CrossCheckReport,
 ) -> Result<serde_sarif::sarif::Sarif, sarif::SarifError> {
-    let mut log = sarif::to_sarif_with(report, |f| {
+    let mut log = sarif::to_sarif_runs(report, runs, |f| {
         let mut extra = ExtraProperties::new();
         if let Some(check) = cc.get(f) {
             extra.insert(PROPERTY.into(), check_value(check, Audience::Shared));
@@ -177,8 +179,14 @@ pub fn to_sarif(
     Ok(log)
 }
 
-pub fn write_sarif<W: Write>(report: &Report, cc: &CrossCheckReport, mut out: W) -> io::Result<()> {
-    let log = to_sarif(report, cc).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+pub fn write_sarif<W: Write>(
+    report: &Report,
+    runs: &[sarif::RunInfo],
+    cc: &CrossCheckReport,
+    mut out: W,
+) -> io::Result<()> {
+    let log =
+        to_sarif(report, runs, cc).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
     serde_json::to_writer_pretty(&mut out, &log)?;
     out.write_all(b"\n")?;
     out.flush()

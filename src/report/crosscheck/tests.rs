@@ -86,7 +86,7 @@ fn sample() -> (Report, CrossCheckReport) {
 #[test]
 fn sarif_raises_live_keys_to_error_and_leaves_out_names_and_emails() {
     let (report, cc) = sample();
-    let sarif = serde_json::to_value(to_sarif(&report, &cc).unwrap()).unwrap();
+    let sarif = serde_json::to_value(to_sarif(&report, &[], &cc).unwrap()).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results[0]["level"], "error");
     assert_eq!(results[1]["level"], "warning");

@@ -316,3 +316,74 @@ fn write_sample_for_manual_check() {
     .unwrap();
     eprintln!("wrote {}", dir.display());
 }
+
+#[test]
+fn a_log_of_one_whole_report_run_is_byte_for_byte_the_single_run_log() {
+    let (report, _, _) = sample();
+    let mut single = Vec::new();
+    write_sarif(&report, &mut single).unwrap();
+    for runs in [
+        vec![],
+        vec![RunInfo {
+            category: "ignored/".into(),
+            ..RunInfo::default()
+        }],
+    ] {
+        let mut out = Vec::new();
+        write_sarif_runs(&report, &runs, &mut out, |_| ExtraProperties::new()).unwrap();
+        assert_eq!(out, single);
+    }
+}
+
+#[test]
+fn runs_split_a_report_by_repository_and_match_the_schema() {
+    let (mut report, _, _) = sample();
+    // Give each finding's locations a repository, alternating.
+    for (i, f) in report.findings.iter_mut().enumerate() {
+        for l in &mut f.locations {
+            l.git = Some(crate::finding::GitOrigin {
+                commit: "a".repeat(40),
+                time: 1_714_564_800,
+                author_name: "Ada".into(),
+                author_email: "ada@example.test".into(),
+                repository: Some(["one", "two"][i % 2].into()),
+                commit_count: 3,
+                ..Default::default()
+            });
+        }
+    }
+    let runs: Vec<RunInfo> = ["one", "two", "three"]
+        .iter()
+        .map(|name| RunInfo {
+            repository: Some(name.to_string()),
+            category: format!("keyhound/{name}/"),
+            provenance: (*name == "one").then(|| VersionControl {
+                repository_uri: "https://example.test/one.git".into(),
+                revision_id: Some("b".repeat(40)),
+                branch: Some("refs/heads/main".into()),
+            }),
+            warnings: vec![],
+        })
+        .collect();
+    let sarif =
+        serde_json::to_value(to_sarif_runs(&report, &runs, |_| ExtraProperties::new()).unwrap())
+            .unwrap();
+    assert_schema_valid(&sarif);
+    let logged = sarif["runs"].as_array().unwrap();
+    assert_eq!(logged.len(), 3);
+    for (run, name) in logged.iter().zip(["one", "two", "three"]) {
+        assert_eq!(run["automationDetails"]["id"], format!("keyhound/{name}/"));
+        for r in run["results"].as_array().unwrap() {
+            assert_eq!(r["properties"]["repository"], name);
+            assert_eq!(r["properties"]["git"]["date"], "2024-05-01T12:00:00Z");
+            assert_eq!(r["properties"]["git"]["commitCount"], 3);
+        }
+    }
+    assert_eq!(logged[2]["results"], json!([]));
+    assert_eq!(
+        logged[0]["versionControlProvenance"][0]["repositoryUri"],
+        "https://example.test/one.git"
+    );
+    let text = sarif.to_string();
+    assert!(!text.contains("Ada") && !text.contains("ada@example.test"));
+}
