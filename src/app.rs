@@ -1,4 +1,5 @@
-//! Commands: run a scan or a rules command, and say which exit code it ends with.
+//! Commands: run a scan, a revocation or a rules command, and say which exit code it ends
+//! with.
 //!
 //! Knows the order of the pipeline's stages; knows nothing of clap's syntax (that is
 //! `cli.rs`) or of how errors become exit codes (that is `main.rs`).
@@ -13,6 +14,9 @@ use std::io::Write;
 use std::sync::Arc;
 
 mod crosscheck;
+mod revoke;
+
+pub use revoke::run_revoke;
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

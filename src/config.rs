@@ -29,6 +29,8 @@ pub struct ScanConfig {
     pub inspect: InspectOptions,
     /// `--cross-check` and its options; `None` without it.
     pub crosscheck: Option<crate::crosscheck::settings::CrossCheckSettings>,
+    /// `--revoke` and its options; `None` without it.
+    pub revoke: Option<crate::revoke::settings::RevokeSettings>,
 }
 
 impl ScanConfig {
@@ -54,6 +56,8 @@ impl ScanConfig {
         let crosscheck = crate::crosscheck::settings::from_args(&args.crosscheck, &|name| {
             std::env::var(name).ok()
         })?;
+        let revoke =
+            crate::revoke::settings::from_scan_args(&args.revoke, args.crosscheck.cross_check)?;
         let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
         let color = match args.color {
             Color::Always => true,
@@ -77,6 +81,7 @@ impl ScanConfig {
             category: args.sarif_category.clone(),
             inspect,
             crosscheck,
+            revoke,
         })
     }
 }

@@ -3,7 +3,9 @@
 //!
 //! Knows the order of the steps; the work is in `crosscheck` (data), `openai` (HTTP) and
 //! `report::crosscheck` (formats). A rejected admin key still writes the report (every
-//! finding's check says why) before the command fails with exit 2.
+//! finding's check says why) before the command fails with exit 2. With `--revoke`, the
+//! revocation (`super::revoke`) runs after the cross-check, before the report is finished;
+//! a failed revocation makes the exit code 3.
 
 use super::Exit;
 use crate::cli::{FailOn, Format};
@@ -12,6 +14,7 @@ use crate::crosscheck::settings::CrossCheckSettings;
 use crate::crosscheck::{self, CrossCheckReport, Options};
 use crate::openai::{HttpAdminApi, HttpLiveness, LivenessCheck};
 use crate::report::{self, Report};
+use crate::revoke::execute::RevocationReport;
 use std::io::Write;
 
 /// Cross-checks `report`'s findings, writes the result to `sink`, and says how it ends.
@@ -35,9 +38,34 @@ pub fn run(
     );
     report.warnings.extend(cc.warnings.iter().cloned());
     report.warnings.sort();
-    emit(config, &report, &cc, sink)?;
+    let mut sink = sink;
+    if config.format == Format::Human {
+        // Findings first: a revocation plan below them refers to them.
+        report::human::write_findings(&report, config.color, &mut sink)?;
+        report::crosscheck::human::write_incident_summary(&report, &cc, &mut sink)?;
+    }
+    let revocation = match &config.revoke {
+        Some(revoke) if cc.auth_error.is_none() => Some(super::revoke::after_cross_check(
+            config,
+            revoke,
+            &settings.admin_key,
+            &report,
+            &cc,
+            &api,
+            live.as_ref().map(|l| l as &dyn LivenessCheck),
+            &mut sink,
+        )?),
+        _ => None,
+    };
+    emit(config, &report, &cc, revocation.as_ref(), sink)?;
     if let Some(message) = &cc.auth_error {
         return Err(UsageError(message.clone()).into());
+    }
+    if revocation
+        .as_ref()
+        .is_some_and(RevocationReport::any_failed)
+    {
+        return Ok(Exit::RevocationFailed);
     }
     let failing = match settings.fail_on {
         FailOn::Any => !report.findings.is_empty(),
@@ -49,25 +77,32 @@ pub fn run(
     Ok(if failing { Exit::Findings } else { Exit::Clean })
 }
 
+/// Writes what follows the findings (human) or the whole report (JSON, SARIF), then the
+/// stderr summary lines.
 fn emit(
     config: &ScanConfig,
     report: &Report,
     cc: &CrossCheckReport,
+    revocation: Option<&RevocationReport>,
     mut sink: Box<dyn Write>,
 ) -> anyhow::Result<()> {
     match config.format {
         Format::Human => {
-            report::human::write_findings(report, config.color, &mut sink)?;
-            report::crosscheck::human::write_incident_summary(report, cc, &mut sink)?;
+            if let Some(rev) = revocation {
+                report::revocation::human::write_summary(rev, &mut sink)?;
+            }
         }
-        Format::Json => report::crosscheck::write_json(report, cc, &mut sink)?,
-        Format::Sarif => report::crosscheck::write_sarif(report, cc, &mut sink)?,
+        Format::Json => report::revocation::write_scan_json(report, cc, revocation, &mut sink)?,
+        Format::Sarif => report::revocation::write_scan_sarif(report, cc, revocation, &mut sink)?,
     }
     sink.flush()?;
     if !config.quiet {
         let mut err = std::io::stderr().lock();
         report::human::write_summary(report, &mut err)?;
         report::crosscheck::human::write_summary_line(cc, &mut err)?;
+        if let Some(rev) = revocation {
+            report::revocation::human::write_summary_line(rev, &mut err)?;
+        }
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 pub mod crosscheck;
 pub mod linehash;
+pub mod revocation;
 pub mod sarif;
 
 use crate::finding::{Finding, ScanStats, Warning};
