@@ -76,6 +76,13 @@ impl Fault {
         }
     }
 
+    /// The same fault, for requests with this method only (`DELETE`, so that the GET that
+    /// re-confirms a key is answered normally).
+    pub fn only(mut self, method: &str) -> Fault {
+        self.method = Some(method.to_string());
+        self
+    }
+
     fn matches(&self, req: &Request) -> bool {
         let path_ok = match self.path.strip_suffix('*') {
             Some(prefix) => req.path.starts_with(prefix),

@@ -3,4 +3,5 @@
 pub mod archives;
 pub mod fixture;
 pub mod mock;
+pub mod revoke;
 pub mod tree;
