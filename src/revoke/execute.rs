@@ -13,6 +13,7 @@ use super::plan::{Action, Plan, Step};
 use super::{LeftAlone, Status, Target};
 use crate::openai::{AdminApi, ApiError, Deleted, LiveStatus, LivenessCheck, Trace, Traced};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// What happened to one target (or one key left alone).
@@ -78,15 +79,17 @@ impl RevocationReport {
         self.records.iter().any(|r| r.status == Status::Failed)
     }
 
-    /// The record of the key with this fingerprint (its planned step before anything left
-    /// alone).
-    pub fn for_fingerprint(&self, fingerprint: &str) -> Option<&Record> {
-        let mine = |r: &&Record| r.fingerprint.as_deref() == Some(fingerprint);
-        self.records
-            .iter()
-            .filter(mine)
-            .find(|r| r.action.is_some())
-            .or_else(|| self.records.iter().find(mine))
+    /// The record of each key by fingerprint: its planned step, else what left it alone (a
+    /// key planned and also left alone, by a conflict, is reported by its step).
+    pub fn by_fingerprint(&self) -> HashMap<&str, &Record> {
+        let mut index = HashMap::new();
+        // Left-alone records come after the steps: the first record of a key wins.
+        for r in &self.records {
+            if let Some(fp) = r.fingerprint.as_deref() {
+                index.entry(fp).or_insert(r);
+            }
+        }
+        index
     }
 }
 

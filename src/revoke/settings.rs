@@ -24,18 +24,23 @@ pub struct RevokeSettings {
     pub history: History,
 }
 
+/// `--yes` without `--audit-log` is refused.
+fn require_audit_log(options: &RevokeOptions) -> Result<(), UsageError> {
+    if options.yes && options.audit_log.is_none() {
+        return Err(UsageError(
+            "--yes needs --audit-log FILE: every revocation is logged, one JSON line per action"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 /// The settings of `options`.
 pub fn from_options(options: &RevokeOptions) -> Result<RevokeSettings, UsageError> {
+    require_audit_log(options)?;
     let execute = match (options.yes, &options.audit_log) {
-        (false, _) => None,
-        (true, None) => {
-            return Err(UsageError(
-                "--yes needs --audit-log FILE: every revocation is logged, one JSON line per \
-                 action"
-                    .into(),
-            ))
-        }
         (true, Some(path)) => Some(AuditLog::open(path).map_err(|e| UsageError(e.to_string()))?),
+        _ => None,
     };
     let history = options
         .audit_log
@@ -105,9 +110,7 @@ impl RevokeConfig {
             verbose: args.verbose,
         };
         // Usage mistakes in the revocation flags come first: they cost no secret to find.
-        if args.options.yes && args.options.audit_log.is_none() {
-            from_options(&args.options)?;
-        }
+        require_audit_log(&args.options)?;
         let checked = crate::crosscheck::settings::from_args(&api, env)?
             .ok_or_else(|| UsageError("the Admin API settings are missing".into()))?;
         Ok(RevokeConfig {

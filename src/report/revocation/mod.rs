@@ -69,10 +69,11 @@ pub fn summary_value(rev: &RevocationReport) -> Value {
 pub fn scan_json(report: &Report, cc: &CrossCheckReport, rev: Option<&RevocationReport>) -> Value {
     let mut value = super::crosscheck::to_json(report, cc);
     let Some(rev) = rev else { return value };
+    let records = rev.by_fingerprint();
     if let Some(findings) = value["findings"].as_array_mut() {
         for (f, out) in report.findings.iter().zip(findings.iter_mut()) {
-            if let (Some(r), Some(obj)) = (rev.for_fingerprint(&f.fingerprint), out.as_object_mut())
-            {
+            let record = records.get(f.fingerprint.as_str());
+            if let (Some(r), Some(obj)) = (record, out.as_object_mut()) {
                 obj.insert(PROPERTY.into(), record_value(r));
             }
         }
@@ -91,13 +92,14 @@ pub fn scan_sarif(
 ) -> Result<serde_sarif::sarif::Sarif, super::sarif::SarifError> {
     let mut log = super::crosscheck::to_sarif(report, cc)?;
     let Some(rev) = rev else { return Ok(log) };
+    let records = rev.by_fingerprint();
     for run in &mut log.runs {
         for result in run.results.iter_mut().flatten() {
             let record = result
                 .partial_fingerprints
                 .as_ref()
                 .and_then(|p| p.get(SECRET_FINGERPRINT))
-                .and_then(|fp| rev.for_fingerprint(fp));
+                .and_then(|fp| records.get(fp.as_str()));
             if let (Some(r), Some(props)) = (record, result.properties.as_mut()) {
                 props
                     .additional_properties
