@@ -2,8 +2,9 @@
 //! it is settled, the summary of what was revoked and what was not and why, and one counting
 //! line for stderr.
 //!
-//! Stage: report. Names and emails come from the API: control characters are replaced so
-//! that they cannot drive the terminal. Keys appear only redacted.
+//! Stage: report. Names, emails and redacted forms come from the API (ids from a SARIF
+//! file): control characters are replaced so that they cannot drive the terminal. Keys
+//! appear only redacted.
 
 use super::super::human::sanitize;
 use crate::crosscheck::time::{date, rfc3339};
@@ -21,11 +22,15 @@ fn opt(s: &Option<String>) -> String {
 /// `sk-proj-…excA "deploy key" in project "Web" (proj_1)`.
 fn key_line(t: &Target) -> String {
     let d = &t.details;
-    let mut s = format!("{} {:?}", t.redacted, opt(&d.key_name));
+    let mut s = format!("{} {:?}", sanitize(&t.redacted), opt(&d.key_name));
     if let Some(p) = t.subject.project_id() {
         match &d.project_name {
-            Some(name) => s.push_str(&format!(" in project {:?} ({})", sanitize(name), p)),
-            None => s.push_str(&format!(" in project {p}")),
+            Some(name) => s.push_str(&format!(
+                " in project {:?} ({})",
+                sanitize(name),
+                sanitize(p)
+            )),
+            None => s.push_str(&format!(" in project {}", sanitize(p))),
         }
     }
     s
@@ -57,7 +62,7 @@ fn owner_line(d: &Details) -> String {
 
 fn write_step<W: Write>(out: &mut W, n: usize, step: &Step) -> io::Result<()> {
     let t = &step.target;
-    writeln!(out, "  {n}. {}", step.action.describe())?;
+    writeln!(out, "  {n}. {}", sanitize(&step.action.describe()))?;
     writeln!(out, "     {}", key_line(t))?;
     writeln!(out, "     {}", owner_line(&t.details))?;
     writeln!(out, "     {}", sanitize(&t.why))?;
@@ -85,11 +90,11 @@ fn write_left_alone<W: Write>(out: &mut W, l: &LeftAlone) -> io::Result<()> {
     let what = match &l.target {
         Some(t) => format!(
             "{} {} {:?}",
-            t.redacted,
-            t.subject.describe(),
+            sanitize(&t.redacted),
+            sanitize(&t.subject.describe()),
             opt(&t.details.key_name)
         ),
-        None => l.redacted.clone(),
+        None => sanitize(&l.redacted),
     };
     let label = match l.status {
         Status::AlreadyRevoked => "already revoked",
@@ -152,8 +157,8 @@ fn after(r: &Record) -> &'static str {
 /// One line for a settled step, as it happens.
 pub fn write_progress<W: Write>(r: &Record, mut out: W) -> io::Result<()> {
     let what = r.target.as_ref().map_or_else(
-        || r.redacted.clone(),
-        |t| format!("{} {}", t.redacted, t.subject.describe()),
+        || sanitize(&r.redacted),
+        |t| sanitize(&format!("{} {}", t.redacted, t.subject.describe())),
     );
     let http = match (&r.trace.status, &r.trace.request_id) {
         (Some(s), Some(id)) => format!(" (HTTP {s}, x-request-id {})", sanitize(id)),
