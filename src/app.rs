@@ -1,4 +1,5 @@
-//! Commands: run a scan or a rules command, and say which exit code it ends with.
+//! Commands: run a scan, a revocation or a rules command, and say which exit code it ends
+//! with.
 //!
 //! Knows the order of the pipeline's stages; knows nothing of clap's syntax (that is
 //! `cli.rs`) or of how errors become exit codes (that is `main.rs`).
@@ -10,12 +11,16 @@ use crate::finding::dedupe;
 use crate::git::sweep;
 use crate::report::sarif::RunInfo;
 use crate::report::{self, Report};
+use crate::revoke::execute::RevocationReport;
 use crate::rules::{check_rules, RuleSet};
 use crate::scan::{self, matcher::Matcher, progress};
 use std::io::Write;
 use std::sync::Arc;
 
 mod crosscheck;
+mod revoke;
+
+pub use revoke::run_revoke;
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +40,7 @@ pub fn run_scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     if let Some(settings) = &config.crosscheck {
         return crosscheck::run(&config, settings, report, &runs, sink);
     }
-    emit(&config, &report, &runs, None, sink)?;
+    emit(&config, &report, &runs, sink)?;
     Ok(if report.findings.is_empty() {
         Exit::Clean
     } else {
@@ -58,7 +63,7 @@ pub fn run_baseline(args: &ScanArgs) -> anyhow::Result<Exit> {
     }
     let sink = open_output(&config)?;
     let (report, runs) = scan_any(&config)?;
-    emit(&config, &report, &runs, None, sink)?;
+    emit(&config, &report, &runs, sink)?;
     Ok(Exit::Clean)
 }
 
@@ -132,36 +137,68 @@ fn open_output(config: &ScanConfig) -> Result<Box<dyn Write>, UsageError> {
     })
 }
 
-/// Writes the report in the chosen format, with the cross-check when there was one, and
-/// the summary on stderr.
+/// Writes a scan's report: the findings part, then the rest.
 fn emit(
     config: &ScanConfig,
     report: &Report,
     runs: &[RunInfo],
-    cc: Option<&CrossCheckReport>,
     mut sink: Box<dyn Write>,
 ) -> anyhow::Result<()> {
-    use report::crosscheck as rc;
+    write_findings_part(config, report, None, &mut sink)?;
+    write_report_part(config, report, runs, None, None, sink)
+}
+
+/// Human output's first part: the findings, and the incident summary of a cross-check.
+/// Written before any revocation, whose plan refers to them. Other formats write nothing
+/// here: their document is written whole by [`write_report_part`].
+fn write_findings_part(
+    config: &ScanConfig,
+    report: &Report,
+    cc: Option<&CrossCheckReport>,
+    sink: &mut dyn Write,
+) -> anyhow::Result<()> {
+    if config.format == Format::Human {
+        report::human::write_findings(report, config.color, &mut *sink)?;
+        if let Some(cc) = cc {
+            report::crosscheck::human::write_incident_summary(report, cc, &mut *sink)?;
+        }
+    }
+    Ok(())
+}
+
+/// The rest of the report (the revocation summary in human output; the whole JSON or
+/// SARIF document otherwise), then the summary lines on stderr.
+fn write_report_part(
+    config: &ScanConfig,
+    report: &Report,
+    runs: &[RunInfo],
+    cc: Option<&CrossCheckReport>,
+    revocation: Option<&RevocationReport>,
+    mut sink: Box<dyn Write>,
+) -> anyhow::Result<()> {
+    use report::revocation as rv;
     match (config.format, cc) {
-        (Format::Human, cc) => {
-            report::human::write_findings(report, config.color, &mut sink)?;
-            if let Some(cc) = cc {
-                rc::human::write_incident_summary(report, cc, &mut sink)?;
+        (Format::Human, _) => {
+            if let Some(rev) = revocation {
+                rv::human::write_summary(rev, &mut sink)?;
             }
         }
         (Format::Json, None) => report::json::write_json(report, &mut sink)?,
-        (Format::Json, Some(cc)) => rc::write_json(report, cc, &mut sink)?,
+        (Format::Json, Some(cc)) => rv::write_scan_json(report, cc, revocation, &mut sink)?,
         (Format::Sarif, None) => report::sarif::write_sarif_runs(report, runs, &mut sink, |_| {
             report::sarif::ExtraProperties::new()
         })?,
-        (Format::Sarif, Some(cc)) => rc::write_sarif(report, runs, cc, &mut sink)?,
+        (Format::Sarif, Some(cc)) => rv::write_scan_sarif(report, runs, cc, revocation, &mut sink)?,
     }
     sink.flush()?;
     if !config.quiet {
         let mut err = std::io::stderr().lock();
         report::human::write_summary(report, &mut err)?;
         if let Some(cc) = cc {
-            rc::human::write_summary_line(cc, &mut err)?;
+            report::crosscheck::human::write_summary_line(cc, &mut err)?;
+        }
+        if let Some(rev) = revocation {
+            rv::human::write_summary_line(rev, &mut err)?;
         }
     }
     Ok(())

@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0  no keys found (or every planned revocation succeeded)
-  1  keys found (see --fail-on once cross-checked)
+  0  no keys found
+  1  keys found (see --fail-on once cross-checked), even if --revoke revoked them all
   2  an error in what was given: a missing path, a bad flag, an invalid rule file,
      a rejected admin key
-  3  a revocation failed
+  3  a revocation failed (keyhound revoke --help has the codes of keyhound revoke)
 
 Problems with single files (unreadable, not a regular file, a symbolic link loop) are
 warnings: counted in the summary and in SARIF, they never change the exit code.";
@@ -30,6 +30,9 @@ pub enum Command {
     /// Write a baseline: a report of every key found now, for a later `scan --baseline`.
     /// Takes the options of `scan`; writes JSON unless `--format sarif`; exits 0 when written.
     Baseline(Box<ScanArgs>),
+    /// Revoke the live keys of a reviewed SARIF file (a dry run unless --yes).
+    #[command(after_help = REVOKE_EXIT_CODES)]
+    Revoke(Box<RevokeArgs>),
     /// List or self-test the rules.
     Rules {
         #[command(subcommand)]
@@ -165,8 +168,12 @@ pub struct ScanArgs {
     /// Leave out keys whose fingerprint an earlier keyhound JSON or SARIF report holds.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+
     #[command(flatten)]
     pub crosscheck: CrossCheckArgs,
+
+    #[command(flatten)]
+    pub revoke: ScanRevokeArgs,
 }
 
 /// What makes a cross-checked scan exit 1.
@@ -215,5 +222,99 @@ pub struct CrossCheckArgs {
 
     /// Log every Admin API request (method, path, status, x-request-id) on stderr.
     #[arg(short, long)]
+    pub verbose: bool,
+}
+
+const REVOKE_EXIT_CODES: &str = "\
+Exit codes:
+  0  every planned key was revoked or already revoked (a dry run: nothing failed)
+  2  an error in what was given: a missing, unreadable or malformed SARIF file,
+     --yes without --audit-log, a missing or rejected admin key
+  3  a revocation failed
+
+Keys left alone by policy (ambiguous, not found, unchecked, a service account's key
+without --delete-service-accounts) do not change the exit code; the summary says why.";
+
+/// What a revocation may do; shared by `scan --revoke` and `keyhound revoke`.
+#[derive(Debug, Args)]
+pub struct RevokeOptions {
+    /// Carry the plan out. Without it nothing is changed (no DELETE is sent). Needs
+    /// --audit-log.
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Append one JSON line per revocation action to FILE (required with --yes).
+    #[arg(long, value_name = "FILE")]
+    pub audit_log: Option<PathBuf>,
+
+    /// Revoke a leaked service-account key by deleting its whole service account: ALL the
+    /// account's keys stop working. Without it such keys are left alone.
+    #[arg(long)]
+    pub delete_service_accounts: bool,
+}
+
+/// `scan --revoke` (see README.md, "Revocation").
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Revocation")]
+pub struct ScanRevokeArgs {
+    /// After the cross-check, plan the revocation of every key it attributed uniquely
+    /// (live); a dry run unless --yes.
+    #[arg(long)]
+    pub revoke: bool,
+
+    #[command(flatten)]
+    pub options: RevokeOptions,
+}
+
+/// Output of `keyhound revoke`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RevokeFormat {
+    Human,
+    Json,
+}
+
+/// `keyhound revoke --sarif FILE`.
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// The SARIF file of a cross-checked scan (keyhound scan --cross-check --format sarif),
+    /// reviewed; every run is read.
+    #[arg(long, value_name = "FILE")]
+    pub sarif: PathBuf,
+
+    #[command(flatten)]
+    pub options: RevokeOptions,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RevokeFormat::Human)]
+    pub format: RevokeFormat,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Print no progress lines and no summary line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Read the admin key from FILE instead of OPENAI_ADMIN_KEY (never from the command line).
+    #[arg(long, value_name = "FILE", help_heading = "Admin API")]
+    pub admin_key_file: Option<PathBuf>,
+
+    /// The Admin API base, /v1 included [env: KEYHOUND_API_BASE] [default:
+    /// https://api.openai.com/v1]. Plain http:// only to a loopback host.
+    #[arg(long, value_name = "URL", help_heading = "Admin API")]
+    pub api_base: Option<String>,
+
+    /// Send OpenAI-Organization: ORG with every Admin API request.
+    #[arg(long, value_name = "ORG", help_heading = "Admin API")]
+    pub organization: Option<String>,
+
+    /// Admin API requests in flight at once while looking keys up [default: 4]; deletions
+    /// run one at a time.
+    #[arg(long, value_name = "N", help_heading = "Admin API")]
+    pub api_concurrency: Option<usize>,
+
+    /// Log every Admin API request (method, path, status, x-request-id) on stderr.
+    #[arg(short, long, help_heading = "Admin API")]
     pub verbose: bool,
 }

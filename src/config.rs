@@ -32,6 +32,8 @@ pub struct ScanConfig {
     pub crosscheck: Option<crate::crosscheck::settings::CrossCheckSettings>,
     /// A git scan (`--staged`, `--history`, `--range`) instead of a tree scan.
     pub git: Option<GitRequest>,
+    /// `--revoke` and its options; `None` without it.
+    pub revoke: Option<crate::revoke::settings::RevokeSettings>,
 }
 
 impl ScanConfig {
@@ -62,6 +64,8 @@ impl ScanConfig {
         let crosscheck = crate::crosscheck::settings::from_args(&args.crosscheck, &|name| {
             std::env::var(name).ok()
         })?;
+        let revoke =
+            crate::revoke::settings::from_scan_args(&args.revoke, args.crosscheck.cross_check)?;
         let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
         let color = match args.color {
             Color::Always => true,
@@ -86,6 +90,7 @@ impl ScanConfig {
             inspect,
             crosscheck,
             git,
+            revoke,
         })
     }
 }

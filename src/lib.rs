@@ -4,6 +4,8 @@
 //! ```text
 //! ScanConfig ─walk─▶ path ─read─▶ bytes ─match─▶ Occurrence ─dedupe─▶ Finding ─▶ Report ─format─▶ bytes
 //!                                                                       └─crosscheck─▶ CrossCheck ─┘
+//!                                              SARIF file ─▶ Target ◀──────────────────────┘
+//!                                                              └─plan─▶ Plan ─execute─▶ RevocationReport
 //! ```
 //!
 //! | stage  | module            | rule of the stage                                            |
@@ -17,6 +19,7 @@
 //! | decode | [`scan::decode`]  | base64 around prefilter hits on encoded keywords, only there |
 //! | dedupe | [`finding`]       | one finding per distinct key (SHA-256), all its locations    |
 //! | crosscheck | [`crosscheck`] | after the scan; through [`openai::AdminApi`] only; bounded concurrency |
+//! | revoke | [`revoke`]        | only unique matches, re-confirmed; a dry run unless told; audit log |
 //! | report | [`report`]        | formats never see a plaintext key                            |
 //!
 //! [`openai`] is the only module that speaks HTTP; [`mock`] is a test and benchmark aid (a mock
@@ -34,6 +37,7 @@ pub mod git;
 pub mod mock;
 pub mod openai;
 pub mod report;
+pub mod revoke;
 pub mod rules;
 pub mod scan;
 pub mod secret;

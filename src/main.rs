@@ -17,6 +17,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Scan(args) => app::run_scan(args),
         Command::Baseline(args) => app::run_baseline(args),
+        Command::Revoke(args) => app::run_revoke(args),
         Command::Rules { command } => app::run_rules(command),
     };
     match result {

@@ -1,4 +1,5 @@
-//! Secret hygiene: no output format, summary or warning ever holds a planted key.
+//! Secret hygiene: no output format, summary, warning or audit log ever holds a planted key
+//! or the admin key.
 
 use crate::support::tree::{keys, run_in, Tree};
 use keyhound::fake::Family;
@@ -36,5 +37,75 @@ fn no_output_format_contains_a_planted_key() {
                 );
             }
         }
+    }
+}
+
+/// Every text a revocation writes: stdout, stderr and the audit log.
+fn assert_holds_no_key(what: &str, text: &str, keys: &[&str]) {
+    for k in keys {
+        assert!(!text.contains(k), "{what} holds a key");
+        let middle = &k[k.len() / 2 - 6..k.len() / 2 + 6];
+        assert!(!text.contains(middle), "{what} holds part of a key");
+    }
+    assert!(
+        !text.contains("Bearer"),
+        "{what} holds an Authorization header"
+    );
+}
+
+#[test]
+fn no_revocation_output_or_audit_log_holds_a_key_or_the_admin_key() {
+    use crate::support::mock::Api;
+    use crate::support::revoke::{org, plant, revoke};
+    for format in FORMATS {
+        // A fresh organization each time: the admin key in use leaks too, and is revoked.
+        let api = Api::from_org(org());
+        let t = Tree::new();
+        let p = plant(&api, &t);
+        t.write("a/rotate.sh", format!("OPENAI_ADMIN_KEY={}\n", api.admin));
+        let mut keys: Vec<&str> = p.all().to_vec();
+        keys.push(&api.admin);
+        let logs = Tree::new();
+        let audit = logs.path().join("audit.jsonl");
+        let sarif = logs.path().join("scan.sarif");
+        let scan = api.scan(
+            t.path(),
+            &["--format", "sarif", "-o", sarif.to_str().unwrap()],
+        );
+        assert_eq!(scan.code, 1, "{}", scan.stderr);
+        for args in [
+            vec!["--sarif", sarif.to_str().unwrap(), "-v"],
+            vec!["--sarif", sarif.to_str().unwrap(), "-v", "--format", "json"],
+        ] {
+            let run = revoke(&api, logs.path(), &args);
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            assert_holds_no_key("revoke stdout", &run.stdout, &keys);
+            assert_holds_no_key("revoke stderr", &run.stderr, &keys);
+        }
+        let run = api.scan(
+            t.path(),
+            &[
+                "--format",
+                format,
+                "-v",
+                "--verify-live",
+                "--revoke",
+                "--yes",
+                "--delete-service-accounts",
+                "--audit-log",
+                audit.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("keyhound: api: DELETE"),
+            "-v logs the DELETEs"
+        );
+        assert_holds_no_key(&format!("{format} stdout"), &run.stdout, &keys);
+        assert_holds_no_key(&format!("{format} stderr"), &run.stderr, &keys);
+        let log = std::fs::read_to_string(&audit).unwrap();
+        // Verify-live tells the ambiguous key apart, so it is revoked too: 6 actions.
+        assert_eq!(log.lines().count(), 6, "{log}");
+        assert_holds_no_key("the audit log", &log, &keys);
     }
 }

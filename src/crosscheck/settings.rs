@@ -108,7 +108,7 @@ fn admin_key(
             Some(v) => (v, ADMIN_KEY_ENV.to_string()),
             None => {
                 return Err(UsageError(format!(
-                    "--cross-check needs the organization's admin key: set {ADMIN_KEY_ENV} or \
+                    "the Admin API needs the organization's admin key: set {ADMIN_KEY_ENV} or \
                      pass --admin-key-file FILE"
                 )))
             }

@@ -3,7 +3,8 @@
 //! Stage: test aid. A stateful HTTP/1.1 server (std `TcpListener`, a thread per connection)
 //! that follows the spec excerpt in `openai-admin-api/`: projects (archived ones only with
 //! `include_archived=true`), project keys (`owner_project_access`), admin keys, service
-//! accounts, the three DELETEs (which change the state), `GET /models` for liveness,
+//! accounts, one of each by id, the three DELETEs (which change the state; deleting the admin
+//! key in use makes every later request 401), `GET /models` for liveness,
 //! pagination (`limit`, `after`, `has_more`, `first_id`, `last_id`), 401 for a wrong admin
 //! key, and faults injected per path (429 with `Retry-After` or `retry-after-ms`, 5xx,
 //! malformed bodies, slow answers, redirects, dropped connections) plus a fixed latency. It
@@ -41,6 +42,8 @@ pub enum FaultKind {
     },
     /// This status, with a spec-shaped error body.
     Status(u16),
+    /// This status with a `retry-after-ms` header, so that a client's retries of it are quick.
+    StatusRetryAfterMs { status: u16, retry_after_ms: String },
     /// 200 with a body that is not the expected JSON.
     Malformed,
     /// Answer normally, but only after this long.
@@ -71,6 +74,13 @@ impl Fault {
             times,
             kind,
         }
+    }
+
+    /// The same fault, for requests with this method only (`DELETE`, so that the GET that
+    /// re-confirms a key is answered normally).
+    pub fn only(mut self, method: &str) -> Fault {
+        self.method = Some(method.to_string());
+        self
     }
 
     fn matches(&self, req: &Request) -> bool {
@@ -276,6 +286,11 @@ fn answer(shared: &Shared, req: &Request) -> Option<Response> {
         Some(FaultKind::Status(status)) => {
             routes::error(status, "The server had an error.", "server_error", None)
         }
+        Some(FaultKind::StatusRetryAfterMs {
+            status,
+            retry_after_ms,
+        }) => routes::error(status, "The server had an error.", "server_error", None)
+            .with_header("retry-after-ms", &retry_after_ms),
         Some(FaultKind::Malformed) => Response {
             status: 200,
             headers: vec![("Content-Type".into(), "application/json".into())],

@@ -99,6 +99,9 @@ pub struct Org {
     pub redaction: Redaction,
     /// Also list this project key's id in the admin-key listing (as the real API has done).
     pub admin_listing_includes: Option<String>,
+    /// Set once the admin key in use was deleted (it was also in `admin_keys`): from then on
+    /// every Admin API request is answered 401, as the real API does for a deleted key.
+    pub admin_key_revoked: bool,
 }
 
 /// The shape of a generated organization.
@@ -143,6 +146,7 @@ impl Org {
             admin_keys: Vec::new(),
             redaction: Redaction::Stars,
             admin_listing_includes: None,
+            admin_key_revoked: false,
         }
     }
 

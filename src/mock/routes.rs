@@ -5,7 +5,7 @@
 //! Stage: test aid. Reads and changes the [`Org`]; knows nothing of sockets.
 
 use super::http::{Request, Response};
-use super::org::{MockKey, MockOwner, MockProject, Org};
+use super::org::{MockKey, MockOwner, MockProject, MockServiceAccount, Org};
 use serde_json::{json, Value};
 
 /// The base path every endpoint lives under.
@@ -38,16 +38,37 @@ pub fn route(org: &mut Org, req: &Request) -> Response {
         ("GET", ["organization", "projects", id, "api_keys"]) => {
             with_project(org, id, |p| list_project_keys(p, org_redaction(org), req))
         }
+        ("GET", ["organization", "projects", id, "api_keys", key]) => {
+            let redaction = org_redaction(org);
+            with_project(org, id, |p| match p.keys.iter().find(|k| k.id == *key) {
+                Some(k) => Response::json(200, &project_key_json(k, redaction)),
+                None => not_found(),
+            })
+        }
         ("DELETE", ["organization", "projects", id, "api_keys", key]) => {
             delete_project_key(org, id, key)
         }
         ("GET", ["organization", "projects", id, "service_accounts"]) => {
             with_project(org, id, |p| list_service_accounts(p, req))
         }
+        ("GET", ["organization", "projects", id, "service_accounts", sa]) => {
+            with_project(org, id, |p| {
+                match p.service_accounts.iter().find(|a| a.id == *sa) {
+                    Some(a) => Response::json(200, &service_account_json(a)),
+                    None => not_found(),
+                }
+            })
+        }
         ("DELETE", ["organization", "projects", id, "service_accounts", sa]) => {
             delete_service_account(org, id, sa)
         }
         ("GET", ["organization", "admin_api_keys"]) => list_admin_keys(org, req),
+        ("GET", ["organization", "admin_api_keys", key]) => {
+            match org.admin_keys.iter().find(|k| k.id == *key) {
+                Some(k) => Response::json(200, &admin_key_json(k, org.redaction)),
+                None => not_found(),
+            }
+        }
         ("DELETE", ["organization", "admin_api_keys", key]) => delete_admin_key(org, key),
         _ => not_found(),
     }
@@ -77,7 +98,7 @@ fn with_project(org: &Org, id: &str, f: impl FnOnce(&MockProject) -> Response) -
 /// `OpenAI-Organization` header names another organization.
 fn check_admin(org: &Org, req: &Request) -> Option<Response> {
     let expected = format!("Bearer {}", org.admin_key.expose());
-    if req.header("authorization") != Some(expected.as_str()) {
+    if org.admin_key_revoked || req.header("authorization") != Some(expected.as_str()) {
         return Some(error(
             401,
             "Incorrect API key provided. You can find your API key at \
@@ -267,12 +288,12 @@ fn list_service_accounts(project: &MockProject, req: &Request) -> Response {
     }
     let accounts = &project.service_accounts;
     let ids: Vec<&str> = accounts.iter().map(|a| a.id.as_str()).collect();
-    let render = |i: usize| {
-        let a = &accounts[i];
-        json!({"object": "organization.project.service_account", "id": a.id,
-               "name": a.name, "role": "member", "created_at": a.created_at})
-    };
-    page(&ids, render, req, Some(100))
+    page(&ids, |i| service_account_json(&accounts[i]), req, Some(100))
+}
+
+fn service_account_json(a: &MockServiceAccount) -> Value {
+    json!({"object": "organization.project.service_account", "id": a.id,
+           "name": a.name, "role": "member", "created_at": a.created_at})
 }
 
 fn list_admin_keys(org: &Org, req: &Request) -> Response {
@@ -284,24 +305,26 @@ fn list_admin_keys(org: &Org, req: &Request) -> Response {
     });
     let mut ids: Vec<&str> = org.admin_keys.iter().map(|k| k.id.as_str()).collect();
     ids.extend(extra.map(|k| k.id.as_str()));
-    let render = |i: usize| {
-        let Some(k) = org.admin_keys.get(i) else {
-            // Past the admin keys: the project key the listing also returns.
-            return extra.map_or(Value::Null, |k| project_key_json(k, org.redaction));
-        };
-        let (id, name) = match &k.owner {
-            MockOwner::User { id, name, .. } | MockOwner::ServiceAccount { id, name } => (id, name),
-        };
-        json!({
-            "object": "organization.admin_api_key", "id": k.id, "name": k.name,
-            "redacted_value": org.redaction.apply(k.value.expose()),
-            "created_at": k.created_at, "expires_at": k.expires_at,
-            "last_used_at": k.last_used_at,
-            "owner": {"type": "user", "object": "organization.user", "id": id,
-                      "name": name, "created_at": k.created_at, "role": "owner"},
-        })
+    let render = |i: usize| match org.admin_keys.get(i) {
+        Some(k) => admin_key_json(k, org.redaction),
+        // Past the admin keys: the project key the listing also returns.
+        None => extra.map_or(Value::Null, |k| project_key_json(k, org.redaction)),
     };
     page(&ids, render, req, None)
+}
+
+fn admin_key_json(k: &MockKey, redaction: super::org::Redaction) -> Value {
+    let (id, name) = match &k.owner {
+        MockOwner::User { id, name, .. } | MockOwner::ServiceAccount { id, name } => (id, name),
+    };
+    json!({
+        "object": "organization.admin_api_key", "id": k.id, "name": k.name,
+        "redacted_value": redaction.apply(k.value.expose()),
+        "created_at": k.created_at, "expires_at": k.expires_at,
+        "last_used_at": k.last_used_at,
+        "owner": {"type": "user", "object": "organization.user", "id": id,
+                  "name": name, "created_at": k.created_at, "role": "owner"},
+    })
 }
 
 fn deleted(object: &str, id: &str) -> Response {
@@ -348,6 +371,10 @@ fn delete_admin_key(org: &mut Org, key_id: &str) -> Response {
     let Some(at) = org.admin_keys.iter().position(|k| k.id == key_id) else {
         return not_found();
     };
-    org.admin_keys.remove(at);
+    let gone = org.admin_keys.remove(at);
+    // The key this request was made with stops working, as a deleted key does.
+    if gone.value == org.admin_key {
+        org.admin_key_revoked = true;
+    }
     deleted("organization.admin_api_key.deleted", key_id)
 }

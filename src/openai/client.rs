@@ -8,6 +8,7 @@ use super::error::ApiError;
 use super::models::{
     AdminApiKey, Deleted, ListPage, Project, ProjectApiKey, ProjectServiceAccount,
 };
+use super::trace::Traced;
 use super::transport::{endpoint_of, segment, ClientOptions, Reply, Transport};
 use super::AdminApi;
 use crate::secret::Secret;
@@ -40,26 +41,29 @@ impl HttpAdminApi {
         self.transport.requests()
     }
 
-    fn send(&self, method: Method, path_and_query: &str) -> Result<Reply, ApiError> {
-        let org = self.transport.options().organization.clone();
-        let headers: Vec<(&str, &str)> = org
-            .as_deref()
-            .map(|o| vec![("OpenAI-Organization", o)])
-            .unwrap_or_default();
-        let reply =
-            self.transport
-                .call(method.clone(), path_and_query, &self.admin_key, &headers)?;
-        check_status(&endpoint_of(&method, path_and_query), reply)
-    }
-
     fn fetch<T: DeserializeOwned>(
         &self,
         method: Method,
         path_and_query: &str,
     ) -> Result<T, ApiError> {
+        self.fetch_traced(method, path_and_query).result
+    }
+
+    /// One request: the parsed body of a 2xx, else a typed error; with the last reply's trace.
+    fn fetch_traced<T: DeserializeOwned>(&self, method: Method, path_and_query: &str) -> Traced<T> {
+        let org = self.transport.options().organization.clone();
+        let headers: Vec<(&str, &str)> = org
+            .as_deref()
+            .map(|o| vec![("OpenAI-Organization", o)])
+            .unwrap_or_default();
         let endpoint = endpoint_of(&method, path_and_query);
-        let reply = self.send(method, path_and_query)?;
-        parse(&endpoint, &reply.body)
+        let (reply, trace) =
+            self.transport
+                .call_traced(method, path_and_query, &self.admin_key, &headers);
+        let result = reply
+            .and_then(|reply| check_status(&endpoint, reply))
+            .and_then(|reply| parse(&endpoint, &reply.body));
+        Traced { result, trace }
     }
 
     /// Every item of a paginated list at `path`, following `after` until `has_more` is false.
@@ -127,32 +131,63 @@ impl AdminApi for HttpAdminApi {
         self.list_all(&path, "")
     }
 
-    fn delete_project_key(&self, project_id: &str, key_id: &str) -> Result<Deleted, ApiError> {
-        let path = format!(
-            "/organization/projects/{}/api_keys/{}",
-            segment(project_id),
-            segment(key_id)
-        );
-        self.fetch(Method::DELETE, &path)
+    fn get_project_key(&self, project_id: &str, key_id: &str) -> Traced<ProjectApiKey> {
+        self.fetch_traced(Method::GET, &project_key_path(project_id, key_id))
     }
 
-    fn delete_admin_key(&self, key_id: &str) -> Result<Deleted, ApiError> {
-        let path = format!("/organization/admin_api_keys/{}", segment(key_id));
-        self.fetch(Method::DELETE, &path)
+    fn get_admin_key(&self, key_id: &str) -> Traced<AdminApiKey> {
+        self.fetch_traced(Method::GET, &admin_key_path(key_id))
+    }
+
+    fn get_service_account(
+        &self,
+        project_id: &str,
+        service_account_id: &str,
+    ) -> Traced<ProjectServiceAccount> {
+        self.fetch_traced(
+            Method::GET,
+            &service_account_path(project_id, service_account_id),
+        )
+    }
+
+    fn delete_project_key(&self, project_id: &str, key_id: &str) -> Traced<Deleted> {
+        self.fetch_traced(Method::DELETE, &project_key_path(project_id, key_id))
+    }
+
+    fn delete_admin_key(&self, key_id: &str) -> Traced<Deleted> {
+        self.fetch_traced(Method::DELETE, &admin_key_path(key_id))
     }
 
     fn delete_service_account(
         &self,
         project_id: &str,
         service_account_id: &str,
-    ) -> Result<Deleted, ApiError> {
-        let path = format!(
-            "/organization/projects/{}/service_accounts/{}",
-            segment(project_id),
-            segment(service_account_id)
-        );
-        self.fetch(Method::DELETE, &path)
+    ) -> Traced<Deleted> {
+        self.fetch_traced(
+            Method::DELETE,
+            &service_account_path(project_id, service_account_id),
+        )
     }
+}
+
+fn project_key_path(project_id: &str, key_id: &str) -> String {
+    format!(
+        "/organization/projects/{}/api_keys/{}",
+        segment(project_id),
+        segment(key_id)
+    )
+}
+
+fn admin_key_path(key_id: &str) -> String {
+    format!("/organization/admin_api_keys/{}", segment(key_id))
+}
+
+fn service_account_path(project_id: &str, service_account_id: &str) -> String {
+    format!(
+        "/organization/projects/{}/service_accounts/{}",
+        segment(project_id),
+        segment(service_account_id)
+    )
 }
 
 /// Maps a final reply's status to success (200–299) or a typed error.
@@ -204,5 +239,7 @@ pub(crate) fn parse<T: DeserializeOwned>(endpoint: &str, body: &[u8]) -> Result<
     })
 }
 
+#[cfg(test)]
+mod single_tests;
 #[cfg(test)]
 mod tests;

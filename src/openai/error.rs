@@ -64,6 +64,21 @@ impl ApiError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, ApiError::NotFound { .. })
     }
+
+    /// The HTTP status the error came with (the last one, after retries), when a reply came.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::AuthRejected { status, .. }
+            | ApiError::Redirected { status, .. }
+            | ApiError::Status { status, .. } => Some(*status),
+            ApiError::NotFound { .. } => Some(404),
+            ApiError::BadRequest { .. } => Some(400),
+            ApiError::Malformed { .. } | ApiError::Timeout { .. } | ApiError::Transport { .. } => {
+                None
+            }
+            ApiError::RetriesExhausted { last, .. } => last.status(),
+        }
+    }
 }
 
 /// ` type/code` when the API said either.

@@ -6,6 +6,7 @@
 
 use super::error::ApiError;
 use super::models::{AdminApiKey, Deleted, Project, ProjectApiKey, ProjectServiceAccount};
+use super::trace::Traced;
 use super::AdminApi;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -93,27 +94,68 @@ impl AdminApi for InMemoryAdminApi {
         })
     }
 
-    fn delete_project_key(&self, project_id: &str, key_id: &str) -> Result<Deleted, ApiError> {
-        self.with(format!("delete_project_key {project_id} {key_id}"), |s| {
-            let keys = s.keys.entry(project_id.to_string()).or_default();
-            let at = keys
-                .iter()
-                .position(|k| k.id == key_id)
-                .ok_or_else(|| not_found("DELETE project key"))?;
-            if keys[at].owner.kind.as_deref() == Some("service_account") {
-                return Err(ApiError::BadRequest {
-                    endpoint: "DELETE project key".into(),
-                    kind: Some("invalid_request_error".into()),
-                    code: None,
-                });
-            }
-            keys.remove(at);
-            Ok(deleted("organization.project.api_key.deleted", key_id))
-        })
+    fn get_project_key(&self, project_id: &str, key_id: &str) -> Traced<ProjectApiKey> {
+        Traced::untraced(
+            self.with(format!("get_project_key {project_id} {key_id}"), |s| {
+                s.keys
+                    .get(project_id)
+                    .and_then(|keys| keys.iter().find(|k| k.id == key_id))
+                    .cloned()
+                    .ok_or_else(|| not_found("GET project key"))
+            }),
+        )
     }
 
-    fn delete_admin_key(&self, key_id: &str) -> Result<Deleted, ApiError> {
-        self.with(format!("delete_admin_key {key_id}"), |s| {
+    fn get_admin_key(&self, key_id: &str) -> Traced<AdminApiKey> {
+        Traced::untraced(self.with(format!("get_admin_key {key_id}"), |s| {
+            s.admin_keys
+                .iter()
+                .find(|k| k.id == key_id)
+                .cloned()
+                .ok_or_else(|| not_found("GET admin key"))
+        }))
+    }
+
+    fn get_service_account(
+        &self,
+        project_id: &str,
+        service_account_id: &str,
+    ) -> Traced<ProjectServiceAccount> {
+        Traced::untraced(self.with(
+            format!("get_service_account {project_id} {service_account_id}"),
+            |s| {
+                s.service_accounts
+                    .get(project_id)
+                    .and_then(|all| all.iter().find(|a| a.id == service_account_id))
+                    .cloned()
+                    .ok_or_else(|| not_found("GET service account"))
+            },
+        ))
+    }
+
+    fn delete_project_key(&self, project_id: &str, key_id: &str) -> Traced<Deleted> {
+        Traced::untraced(
+            self.with(format!("delete_project_key {project_id} {key_id}"), |s| {
+                let keys = s.keys.entry(project_id.to_string()).or_default();
+                let at = keys
+                    .iter()
+                    .position(|k| k.id == key_id)
+                    .ok_or_else(|| not_found("DELETE project key"))?;
+                if keys[at].owner.kind.as_deref() == Some("service_account") {
+                    return Err(ApiError::BadRequest {
+                        endpoint: "DELETE project key".into(),
+                        kind: Some("invalid_request_error".into()),
+                        code: None,
+                    });
+                }
+                keys.remove(at);
+                Ok(deleted("organization.project.api_key.deleted", key_id))
+            }),
+        )
+    }
+
+    fn delete_admin_key(&self, key_id: &str) -> Traced<Deleted> {
+        Traced::untraced(self.with(format!("delete_admin_key {key_id}"), |s| {
             let at = s
                 .admin_keys
                 .iter()
@@ -121,15 +163,15 @@ impl AdminApi for InMemoryAdminApi {
                 .ok_or_else(|| not_found("DELETE admin key"))?;
             s.admin_keys.remove(at);
             Ok(deleted("organization.admin_api_key.deleted", key_id))
-        })
+        }))
     }
 
     fn delete_service_account(
         &self,
         project_id: &str,
         service_account_id: &str,
-    ) -> Result<Deleted, ApiError> {
-        self.with(
+    ) -> Traced<Deleted> {
+        Traced::untraced(self.with(
             format!("delete_service_account {project_id} {service_account_id}"),
             |s| {
                 let accounts = s
@@ -152,6 +194,6 @@ impl AdminApi for InMemoryAdminApi {
                     service_account_id,
                 ))
             },
-        )
+        ))
     }
 }

@@ -1,8 +1,8 @@
 //! OpenAI's Admin API: the [`AdminApi`] trait, its HTTP client, the spec's models, and the
 //! opt-in liveness check.
 //!
-//! Stage: the only module that knows HTTP. Cross-check (and later revocation and audit) see
-//! only [`AdminApi`] and [`LivenessCheck`]; [`memory::InMemoryAdminApi`] stands in for the API
+//! Stage: the only module that knows HTTP. Cross-check, revocation (and audit) see only
+//! [`AdminApi`] and [`LivenessCheck`]; [`memory::InMemoryAdminApi`] stands in for the API
 //! in unit tests, [`crate::mock`] for it on the wire. Nothing here knows findings, reports or
 //! clap, and nothing here prints a key.
 
@@ -13,6 +13,7 @@ pub mod liveness;
 pub mod memory;
 pub mod models;
 pub mod retry;
+pub mod trace;
 mod transport;
 
 pub use base::{ApiBase, BaseError, DEFAULT_BASE};
@@ -23,6 +24,7 @@ pub use models::{
     AdminApiKey, Deleted, Project, ProjectApiKey, ProjectKeyOwner, ProjectServiceAccount,
 };
 pub use retry::RetryPolicy;
+pub use trace::{Trace, Traced};
 pub use transport::{ClientOptions, RequestLog};
 
 /// What keyhound asks of the organization's Admin API. Every list is complete (all pages) or
@@ -44,17 +46,28 @@ pub trait AdminApi: Send + Sync {
         project_id: &str,
     ) -> Result<Vec<ProjectServiceAccount>, ApiError>;
 
-    /// Deletes a project key. 400 ([`ApiError::BadRequest`]) when a service account owns it;
-    /// 404 ([`ApiError::NotFound`]) when it is already gone.
-    fn delete_project_key(&self, project_id: &str, key_id: &str) -> Result<Deleted, ApiError>;
+    /// One project key, to re-confirm it just before deleting it. 404
+    /// ([`ApiError::NotFound`]) when it is gone.
+    fn get_project_key(&self, project_id: &str, key_id: &str) -> Traced<ProjectApiKey>;
 
-    /// Deletes an admin key. 404 when it is already gone.
-    fn delete_admin_key(&self, key_id: &str) -> Result<Deleted, ApiError>;
+    /// One admin key. 404 when it is gone.
+    fn get_admin_key(&self, key_id: &str) -> Traced<AdminApiKey>;
 
-    /// Deletes a service account and with it every key it owns. 404 when already gone.
-    fn delete_service_account(
+    /// One service account of a project. 404 when it is gone.
+    fn get_service_account(
         &self,
         project_id: &str,
         service_account_id: &str,
-    ) -> Result<Deleted, ApiError>;
+    ) -> Traced<ProjectServiceAccount>;
+
+    /// Deletes a project key. 400 ([`ApiError::BadRequest`]) when a service account owns it;
+    /// 404 ([`ApiError::NotFound`]) when it is already gone.
+    fn delete_project_key(&self, project_id: &str, key_id: &str) -> Traced<Deleted>;
+
+    /// Deletes an admin key. 404 when it is already gone.
+    fn delete_admin_key(&self, key_id: &str) -> Traced<Deleted>;
+
+    /// Deletes a service account and with it every key it owns. 404 when already gone.
+    fn delete_service_account(&self, project_id: &str, service_account_id: &str)
+        -> Traced<Deleted>;
 }

@@ -10,6 +10,7 @@ use super::base::ApiBase;
 use super::error::{sanitize, ApiError};
 use super::models::ErrorResponse;
 use super::retry::{is_retryable_status, RetryPolicy};
+use super::trace::Trace;
 use crate::secret::Secret;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -65,6 +66,8 @@ impl std::fmt::Debug for ClientOptions {
 pub(crate) struct Reply {
     pub status: u16,
     pub body: Vec<u8>,
+    /// `x-request-id`, sanitized (it comes from the server).
+    pub request_id: Option<String>,
 }
 
 impl Reply {
@@ -139,26 +142,50 @@ impl Transport {
         bearer: &Secret,
         headers: &[(&str, &str)],
     ) -> Result<Reply, ApiError> {
+        self.call_traced(method, path_and_query, bearer, headers).0
+    }
+
+    /// [`Transport::call`], with the status and `x-request-id` of the last reply received
+    /// (also when retries ran out), for audit logs.
+    pub fn call_traced(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        bearer: &Secret,
+        headers: &[(&str, &str)],
+    ) -> (Result<Reply, ApiError>, Trace) {
         let endpoint = endpoint_of(&method, path_and_query);
         let policy = &self.options.retry;
         let mut attempt = 0u32;
+        let mut trace = Trace::default();
         loop {
             attempt += 1;
             let outcome = self.attempt(&method, path_and_query, bearer, headers, attempt);
             let last_try = attempt > policy.max_retries;
             let delay = match outcome {
-                Attempt::Final(reply) => return Ok(reply),
+                Attempt::Final(reply) => {
+                    let trace = Trace {
+                        status: Some(reply.status),
+                        request_id: reply.request_id.clone(),
+                    };
+                    return (Ok(reply), trace);
+                }
                 Attempt::Retry {
                     error,
                     retry_after_ms,
                     retry_after,
+                    trace: seen,
                 } => {
+                    if let Some(seen) = seen {
+                        trace = seen;
+                    }
                     if last_try {
-                        return Err(ApiError::RetriesExhausted {
+                        let error = ApiError::RetriesExhausted {
                             endpoint,
                             attempts: attempt,
                             last: Box::new(error),
-                        });
+                        };
+                        return (Err(error), trace);
                     }
                     policy.delay(
                         attempt - 1,
@@ -166,7 +193,7 @@ impl Transport {
                         retry_after.as_deref(),
                     )
                 }
-                Attempt::Fatal(error) => return Err(error),
+                Attempt::Fatal(error) => return (Err(error), trace),
             };
             std::thread::sleep(delay);
         }
@@ -220,7 +247,7 @@ impl Transport {
                         .and_then(|v| v.to_str().ok())
                         .map(str::to_string)
                 };
-                let request_id = header("x-request-id");
+                let request_id = header("x-request-id").map(|id| sanitize(&id));
                 let retry_after_ms = header("retry-after-ms");
                 let retry_after = header("retry-after");
                 let body = response
@@ -229,6 +256,10 @@ impl Transport {
                     .limit(BODY_LIMIT)
                     .read_to_vec();
                 self.log(&shown, &status.to_string(), request_id.as_deref(), attempt);
+                let seen = Some(Trace {
+                    status: Some(status),
+                    request_id: request_id.clone(),
+                });
                 let body = match body {
                     Ok(b) => b,
                     Err(e) => {
@@ -236,15 +267,21 @@ impl Transport {
                             error: transport_error(endpoint, e),
                             retry_after_ms: None,
                             retry_after: None,
+                            trace: seen,
                         }
                     }
                 };
-                let reply = Reply { status, body };
+                let reply = Reply {
+                    status,
+                    body,
+                    request_id,
+                };
                 if is_retryable_status(status) && !out_of_quota(&reply) {
                     Attempt::Retry {
                         error: ApiError::Status { endpoint, status },
                         retry_after_ms,
                         retry_after,
+                        trace: seen,
                     }
                 } else {
                     Attempt::Final(reply)
@@ -257,6 +294,7 @@ impl Transport {
                     error,
                     retry_after_ms: None,
                     retry_after: None,
+                    trace: None,
                 }
             }
         }
@@ -264,7 +302,7 @@ impl Transport {
 
     fn log(&self, shown: &str, status: &str, request_id: Option<&str>, attempt: u32) {
         if let Some(log) = &self.options.log {
-            let id = request_id.map_or_else(|| "-".to_string(), sanitize);
+            let id = request_id.unwrap_or("-");
             log(&format!(
                 "keyhound: api: {shown} -> {status} (x-request-id {id}, attempt {attempt})"
             ));
@@ -278,6 +316,8 @@ enum Attempt {
         error: ApiError,
         retry_after_ms: Option<String>,
         retry_after: Option<String>,
+        /// The reply's status and request id, when a reply came.
+        trace: Option<Trace>,
     },
     Fatal(ApiError),
 }

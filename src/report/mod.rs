@@ -6,6 +6,7 @@
 pub mod crosscheck;
 pub mod date;
 pub mod linehash;
+pub mod revocation;
 pub mod sarif;
 
 use crate::finding::{Finding, ScanStats, Warning};

@@ -5,4 +5,5 @@ pub mod archives;
 pub mod fixture;
 pub mod git;
 pub mod mock;
+pub mod revoke;
 pub mod tree;

@@ -254,6 +254,7 @@ fn deletes_change_the_state_and_map_400_and_404() {
     // key 0 and 2 belong to service accounts, 1 and 3 to users.
     let d = api
         .delete_project_key("proj_00000", "key_00000_00001")
+        .result
         .unwrap();
     assert_eq!(d.object, "organization.project.api_key.deleted");
     assert!(d.deleted);
@@ -267,27 +268,29 @@ fn deletes_change_the_state_and_map_400_and_404() {
         left,
         vec!["key_00000_00000", "key_00000_00002", "key_00000_00003"]
     );
-    assert!(api
-        .delete_project_key("proj_00000", "key_00000_00001")
-        .unwrap_err()
-        .is_not_found());
+    let again = api.delete_project_key("proj_00000", "key_00000_00001");
+    assert!(again.result.unwrap_err().is_not_found());
+    assert_eq!(again.trace.status, Some(404));
     assert!(matches!(
-        api.delete_project_key("proj_00000", "key_00000_00000"),
+        api.delete_project_key("proj_00000", "key_00000_00000")
+            .result,
         Err(ApiError::BadRequest { .. })
     ));
     let accounts = api.list_service_accounts("proj_00000").unwrap();
     assert_eq!(accounts.len(), 2);
     let d = api
         .delete_service_account("proj_00000", &accounts[0].id)
+        .result
         .unwrap();
     assert_eq!(d.object, "organization.project.service_account.deleted");
     assert_eq!(api.list_project_keys("proj_00000").unwrap().len(), 2);
     assert_eq!(api.list_service_accounts("proj_00000").unwrap().len(), 1);
-    let d = api.delete_admin_key("key_admin_000").unwrap();
+    let d = api.delete_admin_key("key_admin_000").result.unwrap();
     assert_eq!(d.object, "organization.admin_api_key.deleted");
     assert_eq!(api.list_admin_keys().unwrap().len(), 1);
     assert!(api
         .delete_admin_key("key_admin_000")
+        .result
         .unwrap_err()
         .is_not_found());
     let methods: Vec<String> = server.requests().iter().map(|r| r.method.clone()).collect();
@@ -386,6 +389,7 @@ fn liveness_tells_live_revoked_other_project_and_out_of_quota() {
         "insufficient_quota is not retried"
     );
     api.delete_project_key("proj_00000", "key_00000_00000")
+        .result
         .unwrap();
     assert_eq!(live.check(&key, None), LiveStatus::Revoked);
     server.inject(Fault::new("/v1/models", 100, FaultKind::Status(503)));
