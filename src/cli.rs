@@ -159,6 +159,22 @@ pub struct CrossCheckArgs {
     #[arg(long)]
     pub cross_check: bool,
 
+    /// Also call GET /v1/models with each found key to see whether it still works. This
+    /// SENDS THE FOUND KEY to the API base.
+    #[arg(long)]
+    pub verify_live: bool,
+
+    /// What makes the exit code 1 [default: any].
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub fail_on: Option<FailOn>,
+
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+/// How to reach the Admin API: shared by `scan --cross-check` and `audit`.
+#[derive(Debug, Args)]
+pub struct ApiArgs {
     /// Read the admin key from FILE instead of OPENAI_ADMIN_KEY.
     #[arg(long, value_name = "FILE")]
     pub admin_key_file: Option<PathBuf>,
@@ -175,15 +191,6 @@ pub struct CrossCheckArgs {
     /// Admin API requests in flight at once [default: 4].
     #[arg(long, value_name = "N")]
     pub api_concurrency: Option<usize>,
-
-    /// Also call GET /v1/models with each found key to see whether it still works. This
-    /// SENDS THE FOUND KEY to the API base.
-    #[arg(long)]
-    pub verify_live: bool,
-
-    /// What makes the exit code 1 [default: any].
-    #[arg(long, value_enum, value_name = "WHAT")]
-    pub fail_on: Option<FailOn>,
 
     /// Log every Admin API request (method, path, status, x-request-id) on stderr.
     #[arg(short, long)]
