@@ -7,6 +7,7 @@ use crate::scan::walk::{self, Root, Suppressions, WalkOptions};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+pub mod clock;
 pub mod connection;
 
 /// A mistake in what the user gave: reported on one line, exit code 2.
