@@ -15,6 +15,7 @@
 //! | decode | [`scan::decode`]  | base64 around prefilter hits on encoded keywords, only there |
 //! | dedupe | [`finding`]       | one finding per distinct key (SHA-256), all its locations    |
 //! | crosscheck | [`crosscheck`] | after the scan; through [`openai::AdminApi`] only; bounded concurrency |
+//! | audit  | [`audit`]         | the whole organization's keys, flagged; lists through [`openai::AdminApi`] only |
 //! | report | [`report`]        | formats never see a plaintext key                            |
 //!
 //! [`openai`] is the only module that speaks HTTP; [`mock`] is a test and benchmark aid (a mock
@@ -22,6 +23,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod crosscheck;
