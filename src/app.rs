@@ -12,7 +12,10 @@ use crate::scan::{self, matcher::Matcher, progress};
 use std::io::Write;
 use std::sync::Arc;
 
+mod audit;
 mod crosscheck;
+
+pub use audit::run_audit;
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +30,7 @@ pub enum Exit {
 pub fn run_scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     let config = ScanConfig::from_args(args)?;
     // Open the output before scanning, so that a bad -o never costs a finished scan.
-    let sink = open_output(&config)?;
+    let sink = open_output(config.output.as_deref())?;
     let report = scan_to_report(&config);
     if let Some(settings) = &config.crosscheck {
         return crosscheck::run(&config, settings, report, sink);
@@ -67,8 +70,8 @@ pub fn scan_to_report(config: &ScanConfig) -> Report {
     }
 }
 
-fn open_output(config: &ScanConfig) -> Result<Box<dyn Write>, UsageError> {
-    Ok(match &config.output {
+fn open_output(path: Option<&std::path::Path>) -> Result<Box<dyn Write>, UsageError> {
+    Ok(match path {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).map_err(|e| {
                 UsageError(format!(

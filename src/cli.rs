@@ -27,6 +27,10 @@ pub enum Command {
     /// Scan files and directories for OpenAI keys.
     #[command(after_help = EXIT_CODES)]
     Scan(Box<ScanArgs>),
+    /// Report every key of the organization with its owner, last use and hygiene flags
+    /// (through the Admin API; see README.md, "Audit").
+    #[command(after_help = AUDIT_EXIT_CODES)]
+    Audit(Box<AuditArgs>),
     /// List or self-test the rules.
     Rules {
         #[command(subcommand)]
@@ -195,4 +199,53 @@ pub struct ApiArgs {
     /// Log every Admin API request (method, path, status, x-request-id) on stderr.
     #[arg(short, long)]
     pub verbose: bool,
+}
+
+const AUDIT_EXIT_CODES: &str = "\
+Flags: orphaned, archived-project, admin-stale, admin-no-expiry, stale, legacy-format,
+many-keys-per-owner, never-used (see README.md, \"Audit\").
+
+Exit codes:
+  0  the audit ran (and no key carries a --fail-on flag)
+  1  a key carries a flag chosen with --fail-on
+  2  an error in what was given: a bad flag, an unknown --fail-on id, a missing or
+     rejected admin key
+
+A listing that fails after retries is a warning: the audit says it is incomplete.";
+
+/// `audit`'s output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Human,
+    Json,
+    Csv,
+}
+
+/// `keyhound audit` (see README.md, "Audit").
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
+    pub format: AuditFormat,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// A key unused for N days or more (or never used and created N days ago or more) is
+    /// stale [default: 90].
+    #[arg(long, value_name = "N")]
+    pub stale_days: Option<u32>,
+
+    /// An owner holding more than N keys in one project is flagged
+    /// (many-keys-per-owner) [default: 10].
+    #[arg(long, value_name = "N")]
+    pub max_keys_per_owner: Option<usize>,
+
+    /// Exit 1 when a key carries one of these flags (comma-separated ids).
+    #[arg(long, value_name = "FLAG,...", value_delimiter = ',')]
+    pub fail_on: Vec<String>,
+
+    #[command(flatten)]
+    pub api: ApiArgs,
 }

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Scan(args) => app::run_scan(args),
+        Command::Audit(args) => app::run_audit(args),
         Command::Rules { command } => app::run_rules(command),
     };
     match result {

@@ -9,6 +9,7 @@
 //! most 8 + 4 characters.
 
 pub mod flags;
+pub mod settings;
 pub mod targets;
 
 mod build;
