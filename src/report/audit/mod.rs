@@ -11,6 +11,7 @@ pub mod human;
 use crate::audit::flags::Flag;
 use crate::audit::{AuditKey, AuditReport, Group, ProjectAudit};
 use crate::crosscheck::time::rfc3339;
+use serde::ser::{Serialize, SerializeSeq, Serializer};
 use serde_json::{json, Map, Value};
 use std::io::{self, Write};
 
@@ -74,8 +75,31 @@ fn per_project(report: &AuditReport) -> std::collections::HashMap<&str, (usize, 
     out
 }
 
-/// The JSON report.
-pub fn to_json(report: &AuditReport) -> Value {
+/// The JSON document. `keys` is serialized one key at a time, so that writing the report
+/// of a large organization never holds it twice in memory.
+#[derive(serde::Serialize)]
+struct Document<'a> {
+    tool: Value,
+    audit: Value,
+    projects: Vec<Value>,
+    keys: Keys<'a>,
+    warnings: &'a [crate::finding::Warning],
+    summary: Value,
+}
+
+struct Keys<'a>(&'a [AuditKey]);
+
+impl Serialize for Keys<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for k in self.0 {
+            seq.serialize_element(&key_value(k))?;
+        }
+        seq.end()
+    }
+}
+
+fn document(report: &AuditReport) -> Document<'_> {
     let stats = per_project(report);
     let projects: Vec<Value> = report
         .projects
@@ -95,18 +119,18 @@ pub fn to_json(report: &AuditReport) -> Value {
         .iter()
         .filter(|k| Group::of(k) == Group::Admin)
         .count();
-    json!({
-        "tool": { "name": "keyhound", "version": env!("CARGO_PKG_VERSION") },
-        "audit": {
+    Document {
+        tool: json!({ "name": "keyhound", "version": env!("CARGO_PKG_VERSION") }),
+        audit: json!({
             "now": time(t.map(|t| t.now)),
             "staleDays": t.map(|t| t.stale_days),
             "maxKeysPerOwner": t.map(|t| t.max_keys_per_owner),
             "flagIds": Flag::ALL.map(Flag::id),
-        },
-        "projects": projects,
-        "keys": report.keys.iter().map(key_value).collect::<Vec<_>>(),
-        "warnings": report.warnings,
-        "summary": {
+        }),
+        projects,
+        keys: Keys(&report.keys),
+        warnings: &report.warnings,
+        summary: json!({
             "projects": report.projects.len(),
             "archivedProjects": report.projects.iter().filter(|p| p.archived).count(),
             "keys": report.keys.len(),
@@ -117,13 +141,18 @@ pub fn to_json(report: &AuditReport) -> Value {
             "failedListings": report.failed_listings(),
             "complete": report.complete(),
             "elapsedMs": report.elapsed_ms,
-        }
-    })
+        }),
+    }
 }
 
-/// Writes the JSON report.
+/// The JSON report as a value (for tests and small reports; [`write_json`] streams).
+pub fn to_json(report: &AuditReport) -> Value {
+    serde_json::to_value(document(report)).unwrap_or(Value::Null)
+}
+
+/// Writes the JSON report, one key at a time.
 pub fn write_json<W: Write>(report: &AuditReport, mut out: W) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut out, &to_json(report))?;
+    serde_json::to_writer_pretty(&mut out, &document(report))?;
     writeln!(out)?;
     out.flush()
 }
