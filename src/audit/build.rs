@@ -1,8 +1,10 @@
 //! Listings → an [`AuditReport`]: one [`AuditKey`] per listed key, flagged, grouped and
 //! sorted.
 //!
-//! Stage: audit (pure). Works on what [`inventory::list`](crate::crosscheck::inventory::list)
-//! returned; makes no request and reads no clock.
+//! Stage: audit (pure). Works on what
+//! [`inventory::list_with`](crate::crosscheck::inventory::list_with) returned, each project's
+//! keys already made into [`AuditKey`]s on the worker that listed them ([`project_keys`]);
+//! makes no request and reads no clock.
 
 use super::flags::{self, Flag, Flagged, KeyFacts, Thresholds};
 use super::{AuditKey, AuditReport, Group, ProjectAudit};
@@ -10,49 +12,74 @@ use crate::crosscheck::inventory::{admin_record, project_record, Listing, Projec
 use crate::crosscheck::redacted::Redacted;
 use crate::crosscheck::KeyKind;
 use crate::finding::Warning;
+use crate::openai::{Project, ProjectApiKey};
 use crate::secret::{Secret, VISIBLE_HEAD, VISIBLE_TAIL};
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
-/// The audit of `listing` at `t`. `in_use` marks the admin key the audit runs with.
-pub fn build(listing: Listing, in_use: Option<&Secret>, t: &Thresholds) -> AuditReport {
+/// The audit keys of one project's listing, every flag raised but `many-keys-per-owner`
+/// (which needs the whole project).
+pub fn project_keys(project: &Project, keys: Vec<ProjectApiKey>, t: &Thresholds) -> Vec<AuditKey> {
+    keys.into_iter()
+        .map(|k| {
+            let redacted = Redacted::parse(&k.redacted_value);
+            let access = k.owner_project_access.clone();
+            let service_account = k.owner.service_account.as_ref().map(|s| s.id.clone());
+            let key = project_record(project, k);
+            audit_key(key, redacted, access, service_account, false, t)
+        })
+        .collect()
+}
+
+/// The audit of `listing` (whose project keys [`project_keys`] made) at `t`. `in_use` marks
+/// the admin key the audit runs with.
+pub fn build(
+    listing: Listing<Vec<AuditKey>>,
+    in_use: Option<&Secret>,
+    t: &Thresholds,
+) -> AuditReport {
+    let listed: usize = listing
+        .projects
+        .iter()
+        .map(|p| p.keys.as_ref().map_or(0, Vec::len))
+        .sum();
+    let admin_listed = match &listing.admin {
+        Some(Ok(keys)) => keys.len(),
+        _ => 0,
+    };
     let mut report = AuditReport {
         thresholds: Some(*t),
         projects_error: listing.projects_error,
+        // Sized once: growing a vector of 100,000 keys by doubling would copy it and hold
+        // both copies at its peak.
+        keys: Vec::with_capacity(listed + admin_listed),
         ..AuditReport::default()
     };
-    let mut listed_ids = HashSet::new();
     for ProjectListing { project, keys } in listing.projects {
-        let archived = project.is_archived();
         let mut audit = ProjectAudit {
             id: project.id.clone(),
             name: project.name.clone(),
-            archived,
+            archived: project.is_archived(),
             created_at: project.created_at,
             archived_at: project.archived_at,
             error: None,
         };
         match keys {
-            Ok(keys) => {
-                for k in keys {
-                    listed_ids.insert(k.id.clone());
-                    let redacted = Redacted::parse(&k.redacted_value);
-                    let access = k.owner_project_access.clone();
-                    let service_account = k.owner.service_account.as_ref().map(|s| s.id.clone());
-                    let key = project_record(&project, k);
-                    let k = audit_key(key, redacted, access, service_account, false, t);
-                    report.keys.push(k);
-                }
-            }
+            Ok(keys) => report.keys.extend(keys),
             Err(e) => audit.error = Some(e),
         }
         report.projects.push(audit);
     }
+    let listed_ids: HashSet<&str> = report.keys.iter().map(|k| k.key.key_id.as_str()).collect();
+    let mut admin_keys = Vec::new();
     match listing.admin {
         Some(Ok(keys)) => {
             // The admin listing has returned project keys too: those listed under their
             // project are kept there, once.
-            for k in keys.into_iter().filter(|k| !listed_ids.contains(&k.id)) {
+            for k in keys
+                .into_iter()
+                .filter(|k| !listed_ids.contains(k.id.as_str()))
+            {
                 let redacted = Redacted::parse(&k.redacted_value);
                 let admin = k.is_admin_key();
                 let matches_in_use = admin
@@ -61,13 +88,13 @@ pub fn build(listing: Listing, in_use: Option<&Secret>, t: &Thresholds) -> Audit
                         .zip(in_use)
                         .is_some_and(|(r, key)| r.matches(key.expose()));
                 let key = admin_record(k);
-                let k = audit_key(key, redacted, None, None, matches_in_use, t);
-                report.keys.push(k);
+                admin_keys.push(audit_key(key, redacted, None, None, matches_in_use, t));
             }
         }
         Some(Err(e)) => report.admin_error = Some(e),
         None => {}
     }
+    report.keys.extend(admin_keys);
     flag_many_keys(&mut report.keys, t.max_keys_per_owner);
     sort(&mut report);
     report.warnings = warnings(&report);

@@ -2,7 +2,7 @@
 //! keys) with its owner, dates and hygiene flags, grouped by project and sorted by risk.
 //!
 //! Stage: audit. Lists the organization through [`AdminApi`] with the cross-check's bounded
-//! fetcher ([`crate::crosscheck::inventory::list`]), then flags each key ([`flags`]) against
+//! fetcher ([`crate::crosscheck::inventory::list_with`]), then flags each key ([`flags`]) against
 //! the `now` it is handed. It produces data only: formats live in `report::audit`, nothing
 //! here knows HTTP or clap, and nothing here deletes anything ([`targets`] only says what a
 //! clean-up would select). It never holds a key: listings carry redacted values, shown as at
@@ -172,8 +172,11 @@ pub fn run(
         projects: true,
         admin: true,
     };
-    let listing = inventory::list(api, needs, options.concurrency)?;
-    let mut report = build(listing, in_use, &options.thresholds);
+    let t = options.thresholds;
+    let listing = inventory::list_with(api, needs, options.concurrency, |project, keys| {
+        build::project_keys(project, keys, &t)
+    })?;
+    let mut report = build(listing, in_use, &t);
     report.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(report)
 }

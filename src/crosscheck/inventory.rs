@@ -89,19 +89,20 @@ impl Inventory {
     }
 }
 
-/// One listed project and what listing its keys gave.
+/// One listed project and what listing its keys gave (`K`: the keys as listed, or what
+/// [`list_with`] made of them).
 #[derive(Debug, Clone)]
-pub struct ProjectListing {
+pub struct ProjectListing<K = Vec<ProjectApiKey>> {
     pub project: Project,
-    pub keys: Result<Vec<ProjectApiKey>, ApiError>,
+    pub keys: Result<K, ApiError>,
 }
 
 /// The listings as the API gave them, before any matching: what `audit` reads whole and
 /// what [`fetch`] turns into cross-check records.
-#[derive(Debug, Clone, Default)]
-pub struct Listing {
+#[derive(Debug, Clone)]
+pub struct Listing<K = Vec<ProjectApiKey>> {
     /// Every listed project (archived included), in listing order, with its keys.
-    pub projects: Vec<ProjectListing>,
+    pub projects: Vec<ProjectListing<K>>,
     /// The project listing itself failed (then `projects` is empty).
     pub projects_error: Option<ApiError>,
     /// The admin-key listing, when `needs.admin` asked for it.
@@ -113,9 +114,9 @@ enum Job {
     Project(Project),
 }
 
-enum Done {
+enum Done<K> {
     Admin(Result<Vec<AdminApiKey>, ApiError>),
-    Project(Project, Result<Vec<ProjectApiKey>, ApiError>),
+    Project(Project, Result<K, ApiError>),
     Skipped,
 }
 
@@ -124,7 +125,22 @@ enum Done {
 /// after the client's retries is kept in the [`Listing`] as its error; `Err` only for a
 /// rejected admin key (the remaining requests are then skipped).
 pub fn list(api: &dyn AdminApi, needs: Needs, concurrency: usize) -> Result<Listing, ApiError> {
-    let mut listing = Listing::default();
+    list_with(api, needs, concurrency, |_, keys| keys)
+}
+
+/// As [`list`], with each project's keys handed to `convert` on the worker that listed them,
+/// so that the listings of a large organization are never all held as they came.
+pub fn list_with<K: Send>(
+    api: &dyn AdminApi,
+    needs: Needs,
+    concurrency: usize,
+    convert: impl Fn(&Project, Vec<ProjectApiKey>) -> K + Sync,
+) -> Result<Listing<K>, ApiError> {
+    let mut listing = Listing {
+        projects: Vec::new(),
+        projects_error: None,
+        admin: None,
+    };
     let mut jobs = Vec::new();
     if needs.admin {
         jobs.push(Job::Admin);
@@ -143,7 +159,10 @@ pub fn list(api: &dyn AdminApi, needs: Needs, concurrency: usize) -> Result<List
         }
         let d = match job {
             Job::Admin => Done::Admin(api.list_admin_keys()),
-            Job::Project(p) => Done::Project(p.clone(), api.list_project_keys(&p.id)),
+            Job::Project(p) => Done::Project(
+                p.clone(),
+                api.list_project_keys(&p.id).map(|keys| convert(p, keys)),
+            ),
         };
         if let Done::Admin(Err(e)) | Done::Project(_, Err(e)) = &d {
             if e.is_auth() {
