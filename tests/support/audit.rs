@@ -2,7 +2,7 @@
 //! a runner with the clock fixed, and a CSV reader.
 
 use super::mock::Api;
-use super::tree::{keyhound, Run};
+use super::tree::Run;
 use keyhound::fake::{FakeKeys, Family};
 use keyhound::mock::{MockKey, MockOwner, MockProject, Org};
 use keyhound::secret::Secret;
@@ -23,18 +23,11 @@ impl Api {
     /// (which may override `KEYHOUND_NOW`).
     pub fn audit_with(&self, admin: Option<&str>, args: &[&str], env: &[(&str, &str)]) -> Run {
         let base = self.server.base_url();
-        let mut cmd = keyhound();
-        cmd.env_remove("KEYHOUND_API_BASE")
-            .env_remove("OPENAI_BASE_URL")
-            .env("KEYHOUND_NOW", NOW.to_string())
-            .args(["audit", "--api-base", &base])
-            .args(args);
-        if let Some(admin) = admin {
-            cmd.env("OPENAI_ADMIN_KEY", admin);
-        }
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
+        let now = NOW.to_string();
+        let mut all = vec![("KEYHOUND_NOW", now.as_str())];
+        all.extend_from_slice(env);
+        let mut cmd = self.command(admin, &all);
+        cmd.args(["audit", "--api-base", &base]).args(args);
         cmd.output().expect("run keyhound").into()
     }
 }
