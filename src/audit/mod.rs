@@ -5,8 +5,8 @@
 //! fetcher ([`crate::crosscheck::inventory::list_with`]), then flags each key ([`flags`]) against
 //! the `now` it is handed. It produces data only: formats live in `report::audit`, nothing
 //! here knows HTTP or clap, and nothing here deletes anything ([`targets`] only says what a
-//! clean-up would select). It never holds a key: listings carry redacted values, shown as at
-//! most 8 + 4 characters.
+//! clean-up would select). It never holds a listed key: listings carry redacted values, shown
+//! as at most 8 + 4 characters; the admin key in use is only compared with them.
 
 pub mod flags;
 pub mod settings;

@@ -339,3 +339,27 @@ fn revocation_targets_are_the_chosen_flags_keys_never_the_admin_key_in_use() {
     assert_eq!(t.withheld[0].key_id, "key_admin_in_use");
     assert!(revocation_targets(&r, &[]).targets.is_empty());
 }
+
+#[test]
+fn a_listed_value_is_shown_as_8_and_4_characters_at_most_and_never_without_a_mask() {
+    let (mut state, _) = org();
+    let full = FakeKeys::new(7).key(Family::Project);
+    let keys = state.keys.get_mut("proj_a").unwrap();
+    // A listing that (wrongly) shows the whole key, or far more than 8 + 4 characters.
+    keys[0].redacted_value = full.clone();
+    keys[1].redacted_value = format!("{}***{}", &full[..40], &full[full.len() - 30..]);
+    let r = run(&InMemoryAdminApi::new(state), None, options()).unwrap();
+    let shown = |id: &str| {
+        r.keys
+            .iter()
+            .find(|k| k.key.key_id == id)
+            .unwrap()
+            .redacted
+            .clone()
+    };
+    assert_eq!(shown("key_fresh"), None);
+    assert_eq!(
+        shown("key_stale"),
+        Some(format!("{}…{}", &full[..8], &full[full.len() - 4..]))
+    );
+}
