@@ -7,24 +7,25 @@
 //! cargo run --release --example audit_bench -- --projects 100 --keys 50 --concurrency 4,8
 //! ```
 //!
-//! The mock runs in a child process (this example, re-run with `--serve`), so that the peak
-//! RSS printed (`VmHWM` of this process) is the audit's own: listing, flagging, sorting and
-//! writing the JSON report of every key. The ideal is the larger of (requests × latency ÷
+//! The mock runs in a child process (this example, re-run with `--serve`), and each audit in
+//! a fresh one (`--client`), so that the peak RSS printed (`VmHWM` of that process) is one
+//! audit's own: listing, flagging, sorting and writing the JSON report of every key. The ideal is the larger of (requests × latency ÷
 //! concurrency) and the longest chain of pages fetched one after another (the project
 //! pages, then the longest key listing). Target: wall ≤ 2 × ideal. See bench/README.md.
 
 use keyhound::audit::flags::{Thresholds, DAY};
-use keyhound::audit::{self, AuditReport, Options};
+use keyhound::audit::{self, Options};
 use keyhound::mock::{MockServer, Org, OrgSpec};
 use keyhound::openai::{ApiBase, ClientOptions, HttpAdminApi};
 use keyhound::report::audit as formats;
-use keyhound::secret::Secret;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 struct Args {
     serve: bool,
+    /// `--client BASE`: run one audit against BASE and print its figures on one line.
+    client: Option<String>,
     projects: usize,
     keys: usize,
     latency_ms: u64,
@@ -34,6 +35,7 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let mut a = Args {
         serve: false,
+        client: None,
         projects: 500,
         keys: 200,
         latency_ms: 20,
@@ -51,6 +53,7 @@ fn parse_args() -> Result<Args, String> {
                 .map_err(|_| format!("{flag}: not a number: {v}"))
         };
         match flag.as_str() {
+            "--client" => a.client = Some(value),
             "--projects" => a.projects = num(&value)?,
             "--keys" => a.keys = num(&value)?,
             "--latency-ms" => a.latency_ms = num(&value)? as u64,
@@ -137,7 +140,12 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn run(base: &str, admin: &Secret, c: usize) -> (AuditReport, u64, Duration, Duration) {
+/// `--client`: one audit (listing, flagging, sorting, the JSON report written to a sink)
+/// in this fresh process, so that its peak RSS is that audit's alone. Prints `requests wall_s
+/// json_s peak_mb keys flagged complete flag=count,...`.
+fn client(base: &str, c: usize) -> ! {
+    // The admin key is the first the seeded generator makes, whatever the organization's size.
+    let admin = Org::generate(&spec(0, 0)).admin_key;
     let api = HttpAdminApi::new(
         admin.clone(),
         ClientOptions {
@@ -155,18 +163,36 @@ fn run(base: &str, admin: &Secret, c: usize) -> (AuditReport, u64, Duration, Dur
         concurrency: c,
     };
     let started = Instant::now();
-    let report = match audit::run(&api, Some(admin), options) {
+    let report = match audit::run(&api, Some(&admin), options) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("audit_bench: {e}");
             std::process::exit(2);
         }
     };
-    let audited = started.elapsed();
+    let wall = started.elapsed();
     let started = Instant::now();
     let mut out = std::io::BufWriter::new(std::io::sink());
     formats::write_json(&report, &mut out).expect("write to a sink");
-    (report, api.requests(), audited, started.elapsed())
+    drop(out);
+    let json = started.elapsed();
+    let flags: Vec<String> = report
+        .flag_counts()
+        .into_iter()
+        .map(|(f, n)| format!("{f}={n}"))
+        .collect();
+    println!(
+        "{} {:.3} {:.3} {:.0} {} {} {} {}",
+        api.requests(),
+        wall.as_secs_f64(),
+        json.as_secs_f64(),
+        peak_rss_mb().unwrap_or(f64::NAN),
+        report.keys.len(),
+        report.flagged(),
+        report.complete(),
+        flags.join(",")
+    );
+    std::process::exit(0);
 }
 
 fn main() {
@@ -180,10 +206,11 @@ fn main() {
     if args.serve {
         serve(&args);
     }
-    // The admin key is the first the seeded generator makes, whatever the organization's size.
-    let admin = Org::generate(&spec(0, 0)).admin_key;
+    if let Some(base) = &args.client {
+        client(base, args.concurrency.first().copied().unwrap_or(4));
+    }
     let exe = std::env::current_exe().expect("current exe");
-    let mut child = Command::new(exe)
+    let mut child = Command::new(&exe)
         .args([
             "--serve",
             "--projects",
@@ -218,45 +245,53 @@ fn main() {
         args.latency_ms
     );
     println!(
-        "{:>11} {:>9} {:>9} {:>9} {:>7} {:>9}  target",
-        "concurrency", "requests", "wall s", "ideal s", "ratio", "json s"
+        "{:>11} {:>9} {:>9} {:>9} {:>7} {:>9} {:>8}  target",
+        "concurrency", "requests", "wall s", "ideal s", "ratio", "json s", "peak MB"
     );
     let latency = Duration::from_millis(args.latency_ms).as_secs_f64();
     let chain = pages(args.projects) + pages(args.keys);
-    let mut last = None;
+    let mut summary = None;
     for &c in &args.concurrency {
-        let (report, requests, wall, json) = run(&base, &admin, c);
-        let ideal = (latency * requests as f64 / c.max(1) as f64).max(latency * chain as f64);
-        let ratio = wall.as_secs_f64() / ideal;
+        let out = Command::new(&exe)
+            .args(["--client", &base, "--concurrency", &c.to_string()])
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("run one audit");
+        let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let f: Vec<&str> = line.split(' ').collect();
+        if !out.status.success() || f.len() != 8 {
+            eprintln!("audit_bench: the audit at concurrency {c} failed: {line}");
+            std::process::exit(2);
+        }
+        let requests: f64 = f[0].parse().unwrap_or(f64::NAN);
+        let wall: f64 = f[1].parse().unwrap_or(f64::NAN);
+        let ideal = (latency * requests / c.max(1) as f64).max(latency * chain as f64);
+        let ratio = wall / ideal;
         println!(
-            "{c:>11} {requests:>9} {:>9.2} {ideal:>9.2} {ratio:>7.2} {:>9.2}  {}",
-            wall.as_secs_f64(),
-            json.as_secs_f64(),
+            "{c:>11} {:>9} {wall:>9.2} {ideal:>9.2} {ratio:>7.2} {:>9} {:>8}  {}",
+            f[0],
+            f[2],
+            f[3],
             if ratio <= 2.0 {
                 "ok (<= 2)"
             } else {
                 "MISSED (> 2)"
             }
         );
-        last = Some(report);
+        summary = Some((
+            f[4].to_string(),
+            f[5].to_string(),
+            f[6].to_string(),
+            f[7].to_string(),
+        ));
     }
     drop(child.stdin.take());
     let _ = child.wait();
-    let Some(report) = last else { return };
-    let flags: Vec<String> = report
-        .flag_counts()
-        .into_iter()
-        .map(|(f, n)| format!("{f} {n}"))
-        .collect();
-    println!(
-        "audited: {} keys, {} flagged, complete: {}; flags: {}",
-        report.keys.len(),
-        report.flagged(),
-        report.complete(),
-        flags.join(", ")
-    );
-    match peak_rss_mb() {
-        Some(mb) => println!("peak RSS of the audit (this process, mock excluded): {mb:.0} MB"),
-        None => println!("peak RSS: unavailable (no /proc/self/status)"),
+    if let Some((keys, flagged, complete, flags)) = summary {
+        println!(
+            "audited: {keys} keys, {flagged} flagged, complete: {complete}; flags: {}",
+            flags.replace(',', ", ").replace('=', " ")
+        );
     }
+    println!("peak MB: VmHWM of the process that ran that audit alone (the mock excluded)");
 }
