@@ -17,10 +17,13 @@ use crate::scan::{self, matcher::Matcher, progress};
 use std::io::Write;
 use std::sync::Arc;
 
+mod audit;
 mod crosscheck;
 mod revoke;
 
 pub use revoke::run_revoke;
+
+pub use audit::run_audit;
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +38,7 @@ pub enum Exit {
 pub fn run_scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     let config = ScanConfig::from_args(args)?;
     // Open the output before scanning, so that a bad -o never costs a finished scan.
-    let sink = open_output(&config)?;
+    let sink = open_output(config.output.as_deref())?;
     let (report, runs) = scan_any(&config)?;
     if let Some(settings) = &config.crosscheck {
         return crosscheck::run(&config, settings, report, &runs, sink);
@@ -61,7 +64,7 @@ pub fn run_baseline(args: &ScanArgs) -> anyhow::Result<Exit> {
     if config.format == Format::Human {
         config.format = Format::Json;
     }
-    let sink = open_output(&config)?;
+    let sink = open_output(config.output.as_deref())?;
     let (report, runs) = scan_any(&config)?;
     emit(&config, &report, &runs, sink)?;
     Ok(Exit::Clean)
@@ -122,8 +125,8 @@ fn finish(config: &ScanConfig, output: scan::ScanOutput) -> Report {
     }
 }
 
-fn open_output(config: &ScanConfig) -> Result<Box<dyn Write>, UsageError> {
-    Ok(match &config.output {
+fn open_output(path: Option<&std::path::Path>) -> Result<Box<dyn Write>, UsageError> {
+    Ok(match path {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).map_err(|e| {
                 UsageError(format!(

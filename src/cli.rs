@@ -33,6 +33,10 @@ pub enum Command {
     /// Revoke the live keys of a reviewed SARIF file (a dry run unless --yes).
     #[command(after_help = REVOKE_EXIT_CODES)]
     Revoke(Box<RevokeArgs>),
+    /// Report every key of the organization with its owner, last use and hygiene flags
+    /// (through the Admin API; see README.md, "Audit").
+    #[command(after_help = AUDIT_EXIT_CODES)]
+    Audit(Box<AuditArgs>),
     /// List or self-test the rules.
     Rules {
         #[command(subcommand)]
@@ -194,6 +198,22 @@ pub struct CrossCheckArgs {
     #[arg(long)]
     pub cross_check: bool,
 
+    /// Also call GET /v1/models with each found key to see whether it still works. This
+    /// SENDS THE FOUND KEY to the API base.
+    #[arg(long)]
+    pub verify_live: bool,
+
+    /// What makes the exit code 1 [default: any].
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub fail_on: Option<FailOn>,
+
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+/// How to reach the Admin API: shared by `scan --cross-check` and `audit`.
+#[derive(Debug, Args)]
+pub struct ApiArgs {
     /// Read the admin key from FILE instead of OPENAI_ADMIN_KEY.
     #[arg(long, value_name = "FILE")]
     pub admin_key_file: Option<PathBuf>,
@@ -210,15 +230,6 @@ pub struct CrossCheckArgs {
     /// Admin API requests in flight at once [default: 4].
     #[arg(long, value_name = "N")]
     pub api_concurrency: Option<usize>,
-
-    /// Also call GET /v1/models with each found key to see whether it still works. This
-    /// SENDS THE FOUND KEY to the API base.
-    #[arg(long)]
-    pub verify_live: bool,
-
-    /// What makes the exit code 1 [default: any].
-    #[arg(long, value_enum, value_name = "WHAT")]
-    pub fail_on: Option<FailOn>,
 
     /// Log every Admin API request (method, path, status, x-request-id) on stderr.
     #[arg(short, long)]
@@ -296,25 +307,55 @@ pub struct RevokeArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// Read the admin key from FILE instead of OPENAI_ADMIN_KEY (never from the command line).
-    #[arg(long, value_name = "FILE", help_heading = "Admin API")]
-    pub admin_key_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
 
-    /// The Admin API base, /v1 included [env: KEYHOUND_API_BASE] [default:
-    /// https://api.openai.com/v1]. Plain http:// only to a loopback host.
-    #[arg(long, value_name = "URL", help_heading = "Admin API")]
-    pub api_base: Option<String>,
+const AUDIT_EXIT_CODES: &str = "\
+Flags: orphaned, archived-project, admin-stale, admin-no-expiry, stale, legacy-format,
+many-keys-per-owner, never-used (see README.md, \"Audit\").
 
-    /// Send OpenAI-Organization: ORG with every Admin API request.
-    #[arg(long, value_name = "ORG", help_heading = "Admin API")]
-    pub organization: Option<String>,
+Exit codes:
+  0  the audit ran (and no key carries a --fail-on flag)
+  1  a key carries a flag chosen with --fail-on
+  2  an error in what was given: a bad flag, an unknown --fail-on id, a missing or
+     rejected admin key
 
-    /// Admin API requests in flight at once while looking keys up [default: 4]; deletions
-    /// run one at a time.
-    #[arg(long, value_name = "N", help_heading = "Admin API")]
-    pub api_concurrency: Option<usize>,
+A listing that fails after retries is a warning: the audit says it is incomplete.";
 
-    /// Log every Admin API request (method, path, status, x-request-id) on stderr.
-    #[arg(short, long, help_heading = "Admin API")]
-    pub verbose: bool,
+/// `audit`'s output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Human,
+    Json,
+    Csv,
+}
+
+/// `keyhound audit` (see README.md, "Audit").
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
+    pub format: AuditFormat,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// A key unused for N days or more (or never used and created N days ago or more) is
+    /// stale [default: 90].
+    #[arg(long, value_name = "N")]
+    pub stale_days: Option<u32>,
+
+    /// An owner holding more than N keys in one project is flagged
+    /// (many-keys-per-owner) [default: 10].
+    #[arg(long, value_name = "N")]
+    pub max_keys_per_owner: Option<usize>,
+
+    /// Exit 1 when a key carries one of these flags (comma-separated ids).
+    #[arg(long, value_name = "FLAG,...", value_delimiter = ',')]
+    pub fail_on: Vec<String>,
+
+    #[command(flatten)]
+    pub api: ApiArgs,
 }

@@ -8,6 +8,9 @@ use crate::scan::walk::{self, Root, Suppressions, WalkOptions};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+pub mod clock;
+pub mod connection;
+
 /// A mistake in what the user gave: reported on one line, exit code 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => app::run_scan(args),
         Command::Baseline(args) => app::run_baseline(args),
         Command::Revoke(args) => app::run_revoke(args),
+        Command::Audit(args) => app::run_audit(args),
         Command::Rules { command } => app::run_rules(command),
     };
     match result {

@@ -3,6 +3,8 @@
 mod support;
 
 mod archives;
+mod audit;
+mod audit_wire;
 mod baseline;
 mod crosscheck;
 mod crosscheck_wire;

@@ -1,7 +1,7 @@
 //! The organization's inventory: every project (archived included), each project's keys, and
 //! the admin keys, fetched with bounded concurrency.
 //!
-//! Stage: cross-check. Calls [`AdminApi`] only. A listing that fails after retries is kept as
+//! Stage: cross-check (and audit, which reads the [`Listing`] whole). Calls [`AdminApi`] only. A listing that fails after retries is kept as
 //! a failure (the keys that could be there become `error`, never `not_found`); a rejected
 //! admin key stops everything.
 
@@ -89,33 +89,67 @@ impl Inventory {
     }
 }
 
+/// One listed project and what listing its keys gave (`K`: the keys as listed, or what
+/// [`list_with`] made of them).
+#[derive(Debug, Clone)]
+pub struct ProjectListing<K = Vec<ProjectApiKey>> {
+    pub project: Project,
+    pub keys: Result<K, ApiError>,
+}
+
+/// The listings as the API gave them, before any matching: what `audit` reads whole and
+/// what [`fetch`] turns into cross-check records.
+#[derive(Debug, Clone)]
+pub struct Listing<K = Vec<ProjectApiKey>> {
+    /// Every listed project (archived included), in listing order, with its keys.
+    pub projects: Vec<ProjectListing<K>>,
+    /// The project listing itself failed (then `projects` is empty).
+    pub projects_error: Option<ApiError>,
+    /// The admin-key listing, when `needs.admin` asked for it.
+    pub admin: Option<Result<Vec<AdminApiKey>, ApiError>>,
+}
+
 enum Job {
     Admin,
     Project(Project),
 }
 
-enum Done {
+enum Done<K> {
     Admin(Result<Vec<AdminApiKey>, ApiError>),
-    Project(Project, Result<Vec<ProjectApiKey>, ApiError>),
+    Project(Project, Result<K, ApiError>),
     Skipped,
 }
 
-/// Lists what `needs` asks for with at most `concurrency` requests at once. `Err` only for a
-/// rejected admin key.
-pub fn fetch(api: &dyn AdminApi, needs: Needs, concurrency: usize) -> Result<Inventory, ApiError> {
-    let mut inv = Inventory::default();
+/// Lists what `needs` asks for with at most `concurrency` requests at once: the projects
+/// first, then every project's keys and the admin keys side by side. A listing that fails
+/// after the client's retries is kept in the [`Listing`] as its error; `Err` only for a
+/// rejected admin key (the remaining requests are then skipped).
+pub fn list(api: &dyn AdminApi, needs: Needs, concurrency: usize) -> Result<Listing, ApiError> {
+    list_with(api, needs, concurrency, |_, keys| keys)
+}
+
+/// As [`list`], with each project's keys handed to `convert` on the worker that listed them,
+/// so that the listings of a large organization are never all held as they came.
+pub fn list_with<K: Send>(
+    api: &dyn AdminApi,
+    needs: Needs,
+    concurrency: usize,
+    convert: impl Fn(&Project, Vec<ProjectApiKey>) -> K + Sync,
+) -> Result<Listing<K>, ApiError> {
+    let mut listing = Listing {
+        projects: Vec::new(),
+        projects_error: None,
+        admin: None,
+    };
     let mut jobs = Vec::new();
     if needs.admin {
         jobs.push(Job::Admin);
     }
     if needs.projects {
         match api.list_projects() {
-            Ok(projects) => {
-                inv.projects = projects.len();
-                jobs.extend(projects.into_iter().map(Job::Project));
-            }
+            Ok(projects) => jobs.extend(projects.into_iter().map(Job::Project)),
             Err(e) if e.is_auth() => return Err(e),
-            Err(e) => inv.projects_error = Some(e),
+            Err(e) => listing.projects_error = Some(e),
         }
     }
     let abort = AtomicBool::new(false);
@@ -125,7 +159,10 @@ pub fn fetch(api: &dyn AdminApi, needs: Needs, concurrency: usize) -> Result<Inv
         }
         let d = match job {
             Job::Admin => Done::Admin(api.list_admin_keys()),
-            Job::Project(p) => Done::Project(p.clone(), api.list_project_keys(&p.id)),
+            Job::Project(p) => Done::Project(
+                p.clone(),
+                api.list_project_keys(&p.id).map(|keys| convert(p, keys)),
+            ),
         };
         if let Done::Admin(Err(e)) | Done::Project(_, Err(e)) = &d {
             if e.is_auth() {
@@ -134,27 +171,50 @@ pub fn fetch(api: &dyn AdminApi, needs: Needs, concurrency: usize) -> Result<Inv
         }
         d
     });
-    let mut project_key_ids = HashSet::new();
-    let mut admin_listing = Vec::new();
     for d in done {
         match d {
             Done::Skipped => {}
-            Done::Admin(Ok(keys)) => admin_listing = keys,
             Done::Admin(Err(e)) | Done::Project(_, Err(e)) if e.is_auth() => return Err(e),
-            Done::Admin(Err(e)) => inv.admin_error = Some(e),
-            Done::Project(p, Err(error)) => inv.failures.push(ProjectFailure {
-                project_id: p.id,
+            Done::Admin(admin) => listing.admin = Some(admin),
+            Done::Project(project, keys) => listing.projects.push(ProjectListing { project, keys }),
+        }
+    }
+    Ok(listing)
+}
+
+/// Lists what `needs` asks for (see [`list`]) and turns it into cross-check records. `Err`
+/// only for a rejected admin key.
+pub fn fetch(api: &dyn AdminApi, needs: Needs, concurrency: usize) -> Result<Inventory, ApiError> {
+    let listing = list(api, needs, concurrency)?;
+    let mut inv = Inventory {
+        projects: listing.projects.len(),
+        projects_error: listing.projects_error,
+        ..Inventory::default()
+    };
+    let mut project_key_ids = HashSet::new();
+    for ProjectListing { project, keys } in listing.projects {
+        match keys {
+            Err(error) => inv.failures.push(ProjectFailure {
+                project_id: project.id,
                 error,
             }),
-            Done::Project(p, Ok(keys)) => {
+            Ok(keys) => {
                 for k in keys {
                     project_key_ids.insert(k.id.clone());
                     let redacted = k.redacted_value.clone();
-                    push(&mut inv, &redacted, project_record(&p, k));
+                    push(&mut inv, &redacted, project_record(&project, k));
                 }
             }
         }
     }
+    let admin_listing = match listing.admin {
+        Some(Ok(keys)) => keys,
+        Some(Err(e)) => {
+            inv.admin_error = Some(e);
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
     // The admin listing has returned project keys too; a key listed under its project is
     // kept once, with its project.
     for k in admin_listing {
@@ -177,7 +237,8 @@ fn push(inv: &mut Inventory, redacted: &str, attribution: Attribution) {
     }
 }
 
-fn project_record(p: &Project, k: ProjectApiKey) -> Attribution {
+/// Whose project key `k` of project `p` is.
+pub fn project_record(p: &Project, k: ProjectApiKey) -> Attribution {
     let owner = &k.owner;
     let (owner_id, owner_name, owner_email) = match (&owner.user, &owner.service_account) {
         (Some(u), _) => (Some(u.id.clone()), u.name.clone(), u.email.clone()),
@@ -201,7 +262,8 @@ fn project_record(p: &Project, k: ProjectApiKey) -> Attribution {
     }
 }
 
-fn admin_record(k: AdminApiKey) -> Attribution {
+/// Whose key `k` of the admin listing is (a project key there has no project).
+pub fn admin_record(k: AdminApiKey) -> Attribution {
     Attribution {
         key_kind: if k.is_admin_key() {
             KeyKind::Admin

@@ -1,23 +1,16 @@
-//! `--cross-check` arguments → checked settings: the admin key, the API base, the client's
-//! options.
+//! `--cross-check` arguments → checked settings: the connection (admin key, API base, client
+//! options, shared with `audit` through [`crate::config::connection`]) and the cross-check's
+//! own options.
 //!
-//! Stage: configuration. The admin key comes from `--admin-key-file` or `OPENAI_ADMIN_KEY`,
-//! never from argv, and is held in a [`Secret`]; the base from `--api-base`,
-//! `KEYHOUND_API_BASE` or the default (`OPENAI_BASE_URL` is never read: an application's
-//! proxy must not receive the admin key). Errors are one line and never quote the key.
+//! Stage: configuration. Makes no request; errors are one line and never quote the key.
 
 use crate::cli::{CrossCheckArgs, FailOn};
+use crate::config::connection;
 use crate::config::UsageError;
-use crate::openai::{ApiBase, ClientOptions, RequestLog};
+use crate::openai::ClientOptions;
 use crate::secret::Secret;
-use std::sync::Arc;
 
-/// The environment variable holding the admin key.
-pub const ADMIN_KEY_ENV: &str = "OPENAI_ADMIN_KEY";
-/// The environment variable that can change the API base.
-pub const API_BASE_ENV: &str = "KEYHOUND_API_BASE";
-/// The most `--api-concurrency` accepts.
-pub const MAX_CONCURRENCY: usize = 64;
+pub use connection::{ADMIN_KEY_ENV, API_BASE_ENV, MAX_CONCURRENCY};
 
 /// Everything a cross-check needs, checked.
 #[derive(Debug, Clone)]
@@ -36,95 +29,24 @@ pub fn from_args(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Option<CrossCheckSettings>, UsageError> {
     if !args.cross_check {
-        let stray = [
-            (args.admin_key_file.is_some(), "--admin-key-file"),
-            (args.api_base.is_some(), "--api-base"),
-            (args.organization.is_some(), "--organization"),
-            (args.api_concurrency.is_some(), "--api-concurrency"),
+        let own = [
             (args.verify_live, "--verify-live"),
             (args.fail_on.is_some(), "--fail-on"),
-            (args.verbose, "--verbose"),
         ];
-        if let Some((_, flag)) = stray.iter().find(|(set, _)| *set) {
+        let stray = connection::first_given(&args.api)
+            .or_else(|| own.iter().find(|(set, _)| *set).map(|(_, flag)| *flag));
+        if let Some(flag) = stray {
             return Err(UsageError(format!("{flag} needs --cross-check")));
         }
         return Ok(None);
     }
-    let admin_key = admin_key(args, env)?;
-    let base = match args
-        .api_base
-        .clone()
-        .or_else(|| env(API_BASE_ENV).filter(|v| !v.trim().is_empty()))
-    {
-        Some(url) => ApiBase::parse(url.trim()).map_err(|e| UsageError(e.to_string()))?,
-        None => ApiBase::default(),
-    };
-    let concurrency = args.api_concurrency.unwrap_or(4);
-    if !(1..=MAX_CONCURRENCY).contains(&concurrency) {
-        return Err(UsageError(format!(
-            "--api-concurrency must be between 1 and {MAX_CONCURRENCY}"
-        )));
-    }
-    if let Some(org) = &args.organization {
-        if org.is_empty() || !org.chars().all(|c| c.is_ascii_graphic()) {
-            return Err(UsageError(
-                "--organization must be an organization id such as org-abc123".into(),
-            ));
-        }
-    }
-    let log: Option<RequestLog> = args
-        .verbose
-        .then(|| Arc::new(|line: &str| eprintln!("{line}")) as RequestLog);
+    let conn = connection::from_args(&args.api, "--cross-check", env)?;
     Ok(Some(CrossCheckSettings {
-        admin_key,
-        client: ClientOptions {
-            base,
-            organization: args.organization.clone(),
-            concurrency,
-            log,
-            ..ClientOptions::default()
-        },
+        admin_key: conn.admin_key,
+        client: conn.client,
         verify_live: args.verify_live,
         fail_on: args.fail_on.unwrap_or(FailOn::Any),
     }))
-}
-
-fn admin_key(
-    args: &CrossCheckArgs,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Secret, UsageError> {
-    let (value, source) = match &args.admin_key_file {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                UsageError(format!(
-                    "cannot read admin key file {}: {}",
-                    path.display(),
-                    crate::scan::walk::io_reason(&e)
-                ))
-            })?;
-            (text, format!("admin key file {}", path.display()))
-        }
-        None => match env(ADMIN_KEY_ENV) {
-            Some(v) => (v, ADMIN_KEY_ENV.to_string()),
-            None => {
-                return Err(UsageError(format!(
-                    "the Admin API needs the organization's admin key: set {ADMIN_KEY_ENV} or \
-                     pass --admin-key-file FILE"
-                )))
-            }
-        },
-    };
-    let key = value.trim();
-    if key.is_empty() {
-        return Err(UsageError(format!("{source} is empty")));
-    }
-    if !key.chars().all(|c| c.is_ascii_graphic()) {
-        return Err(UsageError(format!(
-            "{source} does not hold one admin key (it holds spaces, line breaks or \
-             non-ASCII characters)"
-        )));
-    }
-    Ok(Secret::new(key))
 }
 
 #[cfg(test)]

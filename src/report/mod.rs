@@ -3,6 +3,7 @@
 //! Formats read a [`Report`] and write bytes. They never see a plaintext key: a finding's
 //! [`crate::secret::Secret`] is only ever shown through its redacted form and fingerprint.
 
+pub mod audit;
 pub mod crosscheck;
 pub mod date;
 pub mod linehash;

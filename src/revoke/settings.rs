@@ -7,7 +7,7 @@
 //! `OPENAI_BASE_URL`. Errors are one line and never quote a key.
 
 use super::audit_log::{AuditLog, History};
-use crate::cli::{CrossCheckArgs, RevokeArgs, RevokeFormat, RevokeOptions, ScanRevokeArgs};
+use crate::cli::{RevokeArgs, RevokeFormat, RevokeOptions, ScanRevokeArgs};
 use crate::config::UsageError;
 use crate::openai::ClientOptions;
 use crate::secret::Secret;
@@ -98,21 +98,10 @@ impl RevokeConfig {
         args: &RevokeArgs,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<RevokeConfig, UsageError> {
-        // The same checks as a cross-check's, so that the admin key is handled alike.
-        let api = CrossCheckArgs {
-            cross_check: true,
-            admin_key_file: args.admin_key_file.clone(),
-            api_base: args.api_base.clone(),
-            organization: args.organization.clone(),
-            api_concurrency: args.api_concurrency,
-            verify_live: false,
-            fail_on: None,
-            verbose: args.verbose,
-        };
         // Usage mistakes in the revocation flags come first: they cost no secret to find.
         require_audit_log(&args.options)?;
-        let checked = crate::crosscheck::settings::from_args(&api, env)?
-            .ok_or_else(|| UsageError("the Admin API settings are missing".into()))?;
+        // The same checks as a cross-check's and an audit's: the admin key is handled alike.
+        let checked = crate::config::connection::from_args(&args.api, "keyhound revoke", env)?;
         Ok(RevokeConfig {
             sarif: args.sarif.clone(),
             settings: from_options(&args.options)?,

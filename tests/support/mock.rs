@@ -3,6 +3,7 @@
 use super::tree::{keyhound, Run};
 use keyhound::mock::{MockServer, Org, OrgSpec};
 use std::path::Path;
+use std::process::Command;
 
 /// A running mock and the admin key it accepts.
 pub struct Api {
@@ -54,10 +55,8 @@ impl Api {
         env: &[(&str, &str)],
     ) -> Run {
         let base = self.server.base_url();
-        let mut cmd = keyhound();
+        let mut cmd = self.command(admin, env);
         cmd.current_dir(dir)
-            .env_remove("KEYHOUND_API_BASE")
-            .env_remove("OPENAI_BASE_URL")
             .args([
                 "scan",
                 "--no-progress",
@@ -66,13 +65,22 @@ impl Api {
                 &base,
             ])
             .args(args);
+        cmd.output().expect("run keyhound").into()
+    }
+
+    /// The keyhound command with no API base from the environment, the admin key (if any)
+    /// in `OPENAI_ADMIN_KEY`, then `env` set.
+    pub fn command(&self, admin: Option<&str>, env: &[(&str, &str)]) -> Command {
+        let mut cmd = keyhound();
+        cmd.env_remove("KEYHOUND_API_BASE")
+            .env_remove("OPENAI_BASE_URL");
         if let Some(admin) = admin {
             cmd.env("OPENAI_ADMIN_KEY", admin);
         }
         for (k, v) in env {
             cmd.env(k, v);
         }
-        cmd.output().expect("run keyhound").into()
+        cmd
     }
 }
 

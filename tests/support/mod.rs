@@ -2,6 +2,7 @@
 //! repositories, and running the binary.
 
 pub mod archives;
+pub mod audit;
 pub mod fixture;
 pub mod git;
 pub mod mock;
