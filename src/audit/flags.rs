@@ -5,7 +5,7 @@
 //! stale, one used a second later is not. Knows no output format and no HTTP.
 
 use crate::crosscheck::redacted::Redacted;
-use crate::crosscheck::time::date;
+use crate::report::date::date;
 use std::fmt;
 
 /// Seconds in a day: a "day" is exactly this long (no calendar, no time zone).

@@ -121,7 +121,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crosscheck::time::rfc3339;
+    use crate::report::date::rfc3339;
 
     #[test]
     fn rfc3339_and_unix_seconds_parse_to_the_same_instant() {

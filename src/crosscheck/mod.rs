@@ -14,7 +14,6 @@ pub mod inventory;
 pub mod pool;
 pub mod redacted;
 pub mod settings;
-pub mod time;
 
 use crate::finding::{Finding, Warning};
 use crate::openai::{AdminApi, LiveStatus, LivenessCheck};

@@ -1,9 +1,12 @@
-//! Dates for reports: Unix seconds as ISO 8601 UTC, without a calendar library.
+//! Dates for reports: Unix seconds as RFC 3339 UTC text (`2024-03-26T16:45:33Z`), without a
+//! calendar library or a time-zone database.
+//!
+//! Stage: none (pure).
 
-/// `2024-05-01T12:00:00Z` for `secs` seconds since the Unix epoch (proleptic Gregorian).
-pub fn iso8601(secs: i64) -> String {
-    // A malformed commit can claim any time; beyond year ±30,000 the date is clamped
-    // rather than overflowing.
+/// Formats `secs` since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ` (proleptic Gregorian).
+pub fn rfc3339(secs: i64) -> String {
+    // A malformed commit or listing can claim any time; beyond year ±30,000 the date is
+    // clamped rather than overflowing.
     let secs = secs.clamp(-1_000_000_000_000, 1_000_000_000_000);
     let days = secs.div_euclid(86_400);
     let rest = secs.rem_euclid(86_400);
@@ -14,6 +17,15 @@ pub fn iso8601(secs: i64) -> String {
         rest % 3600 / 60,
         rest % 60
     )
+}
+
+/// The date part of [`rfc3339`] (`2024-03-26`).
+pub fn date(secs: i64) -> String {
+    let full = rfc3339(secs);
+    match full.find('T') {
+        Some(t) => full[..t].to_string(),
+        None => full,
+    }
 }
 
 /// Year, month, day of a day count since 1970-01-01 (Howard Hinnant's algorithm).
@@ -32,14 +44,21 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 #[cfg(test)]
 mod tests {
-    use super::iso8601;
+    use super::*;
 
     #[test]
-    fn known_dates() {
-        assert_eq!(iso8601(0), "1970-01-01T00:00:00Z");
-        assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(iso8601(1_714_564_800), "2024-05-01T12:00:00Z");
-        assert_eq!(iso8601(-1), "1969-12-31T23:59:59Z");
-        assert!(iso8601(i64::MIN).starts_with('-') && iso8601(i64::MAX).ends_with('Z'));
+    fn known_instants_format_as_rfc3339() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_711_471_533), "2024-03-26T16:45:33Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_714_564_800), "2024-05-01T12:00:00Z");
+        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+        assert_eq!(date(1_714_063_533), "2024-04-25");
+    }
+
+    #[test]
+    fn absurd_times_are_clamped_not_overflowed() {
+        assert!(rfc3339(i64::MIN).starts_with('-') && rfc3339(i64::MAX).ends_with('Z'));
+        assert!(!date(i64::MAX).contains('T'));
     }
 }

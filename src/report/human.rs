@@ -64,7 +64,7 @@ fn git_note(git: &crate::finding::GitOrigin) -> String {
     if git.commit.is_empty() {
         return format!("[unreachable blob {}]", &git.blob);
     }
-    let date = super::date::iso8601(git.time);
+    let date = super::date::rfc3339(git.time);
     format!(
         "[since {} {} ({} <{}>), in {} {}, {}{}]",
         git.commit.get(..12).unwrap_or(&git.commit),

@@ -75,7 +75,7 @@ fn git_json(git: &GitOrigin) -> Value {
     if !git.commit.is_empty() {
         v["commit"] = json!(git.commit);
         v["time"] = json!(git.time);
-        v["date"] = json!(date::iso8601(git.time));
+        v["date"] = json!(date::rfc3339(git.time));
         v["author"] = json!({ "name": git.author_name, "email": git.author_email });
     }
     if let Some(repository) = &git.repository {

@@ -9,7 +9,7 @@
 
 use super::execute::Record;
 use super::{LeftAlone, Status};
-use crate::crosscheck::time::rfc3339;
+use crate::report::date::rfc3339;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};

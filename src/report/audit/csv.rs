@@ -7,7 +7,7 @@
 //! terminal). Keys appear only as the listing's redacted form.
 
 use crate::audit::{AuditKey, AuditReport};
-use crate::crosscheck::time::rfc3339;
+use crate::report::date::rfc3339;
 use std::io::{self, Write};
 
 /// The header row, in column order.

@@ -6,7 +6,7 @@
 //! listing's redacted form (at most 8 + 4 characters).
 
 use crate::audit::{AuditKey, AuditReport, Group, ProjectAudit};
-use crate::crosscheck::time::{date, rfc3339};
+use crate::report::date::{date, rfc3339};
 use crate::report::human::sanitize;
 use std::collections::HashMap;
 use std::io::{self, Write};

@@ -10,7 +10,7 @@ pub mod human;
 
 use crate::audit::flags::Flag;
 use crate::audit::{AuditKey, AuditReport, Group, ProjectAudit};
-use crate::crosscheck::time::rfc3339;
+use crate::report::date::rfc3339;
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 use serde_json::{json, Map, Value};
 use std::io::{self, Write};

@@ -5,10 +5,10 @@
 //! replaced so that they cannot drive the terminal. Keys appear only redacted.
 
 use super::super::human::sanitize;
-use crate::crosscheck::time::{date, rfc3339};
 use crate::crosscheck::{Attribution, CrossCheck, CrossCheckReport, KeyKind, Status};
 use crate::finding::Finding;
 use crate::openai::LiveStatus;
+use crate::report::date::{date, rfc3339};
 use crate::report::Report;
 use std::collections::BTreeMap;
 use std::io::{self, Write};

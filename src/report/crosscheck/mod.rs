@@ -9,8 +9,8 @@ pub mod human;
 
 use super::sarif::{self, ExtraProperties, SECRET_FINGERPRINT};
 use super::Report;
-use crate::crosscheck::time::rfc3339;
 use crate::crosscheck::{Attribution, CrossCheck, CrossCheckReport, Status};
+use crate::report::date::rfc3339;
 use serde_json::{json, Map, Value};
 use serde_sarif::sarif::ResultLevel;
 use std::io::{self, Write};

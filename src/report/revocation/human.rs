@@ -7,8 +7,8 @@
 //! appear only redacted.
 
 use super::super::human::sanitize;
-use crate::crosscheck::time::{date, rfc3339};
 use crate::openai::LiveStatus;
+use crate::report::date::{date, rfc3339};
 use crate::revoke::execute::{Record, RevocationReport};
 use crate::revoke::plan::{Action, Plan, Step};
 use crate::revoke::{Details, LeftAlone, Status, Target};

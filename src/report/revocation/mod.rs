@@ -12,8 +12,8 @@ pub mod human;
 
 use super::sarif::SECRET_FINGERPRINT;
 use super::Report;
-use crate::crosscheck::time::rfc3339;
 use crate::crosscheck::CrossCheckReport;
+use crate::report::date::rfc3339;
 use crate::revoke::execute::{Record, RevocationReport};
 use crate::revoke::Subject;
 use serde_json::{json, Map, Value};

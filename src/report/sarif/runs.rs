@@ -133,7 +133,7 @@ pub(super) fn location_properties(
         let mut props = serde_json::Map::new();
         if !git.commit.is_empty() {
             props.insert("commit".into(), json!(git.commit));
-            props.insert("date".into(), json!(date::iso8601(git.time)));
+            props.insert("date".into(), json!(date::rfc3339(git.time)));
         }
         props.insert("presentAtHead".into(), json!(git.present_at_head));
         props.insert("commitCount".into(), json!(git.commit_count));
