@@ -66,7 +66,7 @@ pub struct Cleanup {
 
 impl Cleanup {
     /// Indexes `revocation`'s records by key. `unplaced`: the key ids of the records without
-    /// a target, in their order (as [`plan`] returned them; the plan and the executor keep
+    /// a target, in their order (as [`plan()`] returned them; the plan and the executor keep
     /// what is left alone in the order given).
     pub fn new(flags: Vec<Flag>, revocation: RevocationReport, unplaced: &[String]) -> Cleanup {
         let mut index = HashMap::new();
