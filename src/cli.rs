@@ -246,7 +246,8 @@ Exit codes:
 Keys left alone by policy (ambiguous, not found, unchecked, a service account's key
 without --delete-service-accounts) do not change the exit code; the summary says why.";
 
-/// What a revocation may do; shared by `scan --revoke` and `keyhound revoke`.
+/// What a revocation may do; shared by `scan --revoke`, `keyhound revoke` and
+/// `audit --revoke`.
 #[derive(Debug, Args)]
 pub struct RevokeOptions {
     /// Carry the plan out. Without it nothing is changed (no DELETE is sent). Needs
@@ -258,7 +259,7 @@ pub struct RevokeOptions {
     #[arg(long, value_name = "FILE")]
     pub audit_log: Option<PathBuf>,
 
-    /// Revoke a leaked service-account key by deleting its whole service account: ALL the
+    /// Revoke a service account's key by deleting its whole service account: ALL the
     /// account's keys stop working. Without it such keys are left alone.
     #[arg(long)]
     pub delete_service_accounts: bool,
@@ -318,10 +319,13 @@ many-keys-per-owner, never-used (see README.md, \"Audit\").
 Exit codes:
   0  the audit ran (and no key carries a --fail-on flag)
   1  a key carries a flag chosen with --fail-on
-  2  an error in what was given: a bad flag, an unknown --fail-on id, a missing or
-     rejected admin key
+  2  an error in what was given: a bad flag, an unknown --fail-on or --revoke id,
+     --yes without --audit-log, a missing or rejected admin key
+  3  a revocation of the clean-up (--revoke --yes) failed
 
-A listing that fails after retries is a warning: the audit says it is incomplete.";
+A listing that fails after retries is a warning: the audit says it is incomplete.
+--revoke FLAG,... plans the revocation of every key carrying one of those flags, and
+changes nothing without --yes. The admin key the audit runs with is never revoked.";
 
 /// `audit`'s output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -358,4 +362,20 @@ pub struct AuditArgs {
 
     #[command(flatten)]
     pub api: ApiArgs,
+
+    #[command(flatten)]
+    pub cleanup: AuditCleanupArgs,
+}
+
+/// `audit --revoke FLAG,...` (see README.md, "Audit").
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Clean-up (revocation)")]
+pub struct AuditCleanupArgs {
+    /// Plan the revocation of every key carrying one of these flags (comma-separated ids);
+    /// a dry run unless --yes. The admin key the audit runs with is never revoked.
+    #[arg(long, value_name = "FLAG,...", value_delimiter = ',')]
+    pub revoke: Vec<String>,
+
+    #[command(flatten)]
+    pub options: RevokeOptions,
 }

@@ -20,7 +20,7 @@
 //! | dedupe | [`finding`]       | one finding per distinct key (SHA-256), all its locations    |
 //! | crosscheck | [`crosscheck`] | after the scan; through [`openai::AdminApi`] only; bounded concurrency |
 //! | revoke | [`revoke`]        | only unique matches, re-confirmed; a dry run unless told; audit log |
-//! | audit  | [`audit`]         | the whole organization's keys, flagged; lists through [`openai::AdminApi`] only |
+//! | audit  | [`audit`]         | the whole organization's keys, flagged; lists through [`openai::AdminApi`] only; a clean-up's keys become revocation [`revoke::Target`]s, never the admin key in use |
 //! | report | [`report`]        | formats never see a plaintext key                            |
 //!
 //! [`openai`] is the only module that speaks HTTP; [`mock`] is a test and benchmark aid (a mock

@@ -4,6 +4,8 @@ mod support;
 
 mod archives;
 mod audit;
+mod audit_cleanup;
+mod audit_cleanup_failures;
 mod audit_wire;
 mod baseline;
 mod crosscheck;

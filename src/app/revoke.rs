@@ -97,7 +97,7 @@ pub(super) fn after_cross_check(
 
 /// Prints `plan` to `out`, then carries it out with `--yes` (with `progress`, each step's line
 /// on stderr as it is settled), or reports it as a dry run, which sends nothing.
-fn carry_out(
+pub(super) fn carry_out(
     plan: Plan,
     settings: &RevokeSettings,
     api: &dyn AdminApi,

@@ -222,14 +222,15 @@ pub fn legacy_shape(head: &str) -> Option<String> {
     })
 }
 
-/// Parses `--fail-on`'s ids. `Err` names the first unknown id.
-pub fn parse_ids(ids: &[String]) -> Result<Vec<Flag>, String> {
+/// Parses the ids given to `option` (`--fail-on`, `--revoke`), each once, in the order
+/// given. `Err` names the first unknown id and the option.
+pub fn parse_ids(ids: &[String], option: &str) -> Result<Vec<Flag>, String> {
     let mut out = Vec::new();
     for id in ids {
         let id = id.trim();
         let flag = Flag::from_id(id).ok_or_else(|| {
             format!(
-                "unknown flag {:?} for --fail-on (known: {})",
+                "unknown flag {:?} for {option} (known: {})",
                 crate::openai::error::sanitize(id),
                 Flag::ids()
             )

@@ -4,10 +4,13 @@
 //! Stage: audit. Lists the organization through [`AdminApi`] with the cross-check's bounded
 //! fetcher ([`crate::crosscheck::inventory::list_with`]), then flags each key ([`flags`]) against
 //! the `now` it is handed. It produces data only: formats live in `report::audit`, nothing
-//! here knows HTTP or clap, and nothing here deletes anything ([`targets`] only says what a
-//! clean-up would select). It never holds a listed key: listings carry redacted values, shown
-//! as at most 8 + 4 characters; the admin key in use is only compared with them.
+//! here knows HTTP or clap, and nothing here deletes anything ([`targets`] selects what a
+//! clean-up revokes, [`cleanup`] plans it under the revocation's policy and indexes its
+//! outcome by key; the deleting is `revoke::execute`'s). It never holds a listed key:
+//! listings carry redacted values, shown as at most 8 + 4 characters; the admin key in use is
+//! only compared with them.
 
+pub mod cleanup;
 pub mod flags;
 pub mod settings;
 pub mod targets;

@@ -1,5 +1,4 @@
 use super::flags::{Flag, Thresholds, DAY};
-use super::targets::revocation_targets;
 use super::*;
 use crate::crosscheck::KeyKind;
 use crate::fake::{FakeKeys, Family};
@@ -8,9 +7,9 @@ use crate::openai::memory::{InMemoryAdminApi, MemoryState};
 use crate::openai::models::{AdminKeyOwner, OwnerServiceAccount, OwnerUser};
 use crate::openai::{AdminApiKey, Project, ProjectApiKey, ProjectKeyOwner};
 
-const NOW: i64 = 1_719_187_200; // 2024-06-24T00:00:00Z
+pub(super) const NOW: i64 = 1_719_187_200; // 2024-06-24T00:00:00Z
 
-fn thresholds() -> Thresholds {
+pub(super) fn thresholds() -> Thresholds {
     Thresholds {
         now: NOW,
         stale_days: 90,
@@ -18,14 +17,14 @@ fn thresholds() -> Thresholds {
     }
 }
 
-fn options() -> Options {
+pub(super) fn options() -> Options {
     Options {
         thresholds: thresholds(),
         concurrency: 3,
     }
 }
 
-fn project(id: &str, archived: bool) -> Project {
+pub(super) fn project(id: &str, archived: bool) -> Project {
     Project {
         id: id.into(),
         name: Some(format!("Name of {id}")),
@@ -35,7 +34,7 @@ fn project(id: &str, archived: bool) -> Project {
     }
 }
 
-fn user(id: &str) -> ProjectKeyOwner {
+pub(super) fn user(id: &str) -> ProjectKeyOwner {
     ProjectKeyOwner {
         kind: Some("user".into()),
         user: Some(OwnerUser {
@@ -49,7 +48,11 @@ fn user(id: &str) -> ProjectKeyOwner {
     }
 }
 
-fn key(id: &str, owner: ProjectKeyOwner, last_used_days_ago: Option<i64>) -> ProjectApiKey {
+pub(super) fn key(
+    id: &str,
+    owner: ProjectKeyOwner,
+    last_used_days_ago: Option<i64>,
+) -> ProjectApiKey {
     let value = FakeKeys::new(id.len() as u64).key(Family::Project);
     ProjectApiKey {
         id: id.into(),
@@ -62,7 +65,7 @@ fn key(id: &str, owner: ProjectKeyOwner, last_used_days_ago: Option<i64>) -> Pro
     }
 }
 
-fn admin_key(id: &str, value: &str, expires: bool) -> AdminApiKey {
+pub(super) fn admin_key(id: &str, value: &str, expires: bool) -> AdminApiKey {
     AdminApiKey {
         object: Some(AdminApiKey::OBJECT.into()),
         id: id.into(),
@@ -83,7 +86,7 @@ fn admin_key(id: &str, value: &str, expires: bool) -> AdminApiKey {
 /// proj_a: a fresh key, a stale one, an orphaned one, a service account's never-used key;
 /// proj_b (archived): one recent key; proj_c: four keys of one user (more than 3);
 /// two admin keys, the first the one in use.
-fn org() -> (MemoryState, crate::secret::Secret) {
+pub(super) fn org() -> (MemoryState, crate::secret::Secret) {
     let mut s = MemoryState {
         projects: vec![
             project("proj_a", false),
@@ -305,39 +308,6 @@ fn a_project_key_in_the_admin_listing_is_kept_once_under_its_project() {
     });
     let r = run(&InMemoryAdminApi::new(state), Some(&in_use), options()).unwrap();
     assert_eq!(r.keys.len(), 11);
-}
-
-#[test]
-fn revocation_targets_are_the_chosen_flags_keys_never_the_admin_key_in_use() {
-    let (mut state, in_use) = org();
-    // The admin key in use is old and unused: flagged, but withheld.
-    state.admin_keys[0].last_used_at = Some(NOW - 200 * DAY);
-    let r = run(&InMemoryAdminApi::new(state), Some(&in_use), options()).unwrap();
-    let t = revocation_targets(&r, &[Flag::Stale, Flag::AdminStale, Flag::Orphaned]);
-    let ids: Vec<&str> = t.targets.iter().map(|t| t.key_id.as_str()).collect();
-    assert_eq!(ids, vec!["key_svc", "key_orphan", "key_stale"]);
-    let svc = &t.targets[0];
-    assert_eq!(
-        (
-            svc.project_id.as_deref(),
-            svc.owner_type.as_deref(),
-            svc.service_account_id.as_deref(),
-            svc.flags.clone()
-        ),
-        (
-            Some("proj_a"),
-            Some("service_account"),
-            Some("svc_1"),
-            vec![Flag::Stale]
-        )
-    );
-    assert_eq!(
-        svc.redacted.as_deref().map(|r| r.starts_with("sk-proj-")),
-        Some(true)
-    );
-    assert_eq!(t.withheld.len(), 1);
-    assert_eq!(t.withheld[0].key_id, "key_admin_in_use");
-    assert!(revocation_targets(&r, &[]).targets.is_empty());
 }
 
 #[test]

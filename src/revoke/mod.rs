@@ -17,8 +17,9 @@
 //!
 //! [`from_scan`] builds them from a cross-checked scan (`scan --cross-check --revoke`),
 //! [`from_sarif`] from a reviewed SARIF file (`keyhound revoke --sarif FILE`, then
-//! [`lookup::resolve`] completes them from the API); any other caller (an org-wide audit)
-//! builds its own. Then, always the same steps:
+//! [`lookup::resolve`] completes them from the API), [`crate::audit::targets`] from an audit's
+//! flagged keys (`audit --revoke FLAG,...`, which also spares the admin key in use rather than
+//! revoking it last: [`crate::audit::cleanup::plan`]). Then, always the same steps:
 //! 1. [`plan::plan`] applies the policy: one step per key; a service account's key is left
 //!    alone unless service accounts may be deleted (then the account is, and all its keys
 //!    stop working); two different keys that name the same listed key are left alone; the

@@ -1,4 +1,5 @@
-//! Revocation arguments → checked settings, for `scan --revoke` and `keyhound revoke`.
+//! Revocation arguments → checked settings, for `scan --revoke`, `keyhound revoke` and
+//! `audit --revoke`.
 //!
 //! Stage: configuration. `--yes` needs `--audit-log` (and the log is opened here, so that a
 //! bad path is a usage error before anything is scanned or deleted); `scan`'s revocation
@@ -25,7 +26,7 @@ pub struct RevokeSettings {
 }
 
 /// `--yes` without `--audit-log` is refused.
-fn require_audit_log(options: &RevokeOptions) -> Result<(), UsageError> {
+pub fn require_audit_log(options: &RevokeOptions) -> Result<(), UsageError> {
     if options.yes && options.audit_log.is_none() {
         return Err(UsageError(
             "--yes needs --audit-log FILE: every revocation is logged, one JSON line per action"
@@ -54,6 +55,18 @@ pub fn from_options(options: &RevokeOptions) -> Result<RevokeSettings, UsageErro
     })
 }
 
+/// The first revocation option given in `options`, as its flag (for "needs --revoke").
+pub fn first_given(options: &RevokeOptions) -> Option<&'static str> {
+    [
+        (options.yes, "--yes"),
+        (options.audit_log.is_some(), "--audit-log"),
+        (options.delete_service_accounts, "--delete-service-accounts"),
+    ]
+    .into_iter()
+    .find(|(set, _)| *set)
+    .map(|(_, flag)| flag)
+}
+
 /// The settings of `scan`'s revocation flags, `None` without `--revoke`.
 pub fn from_scan_args(
     args: &ScanRevokeArgs,
@@ -61,12 +74,7 @@ pub fn from_scan_args(
 ) -> Result<Option<RevokeSettings>, UsageError> {
     let o = &args.options;
     if !args.revoke {
-        let stray = [
-            (o.yes, "--yes"),
-            (o.audit_log.is_some(), "--audit-log"),
-            (o.delete_service_accounts, "--delete-service-accounts"),
-        ];
-        if let Some((_, flag)) = stray.iter().find(|(set, _)| *set) {
+        if let Some(flag) = first_given(o) {
             return Err(UsageError(format!("{flag} needs --revoke")));
         }
         return Ok(None);

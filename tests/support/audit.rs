@@ -32,7 +32,8 @@ impl Api {
     }
 }
 
-fn user(id: &str) -> MockOwner {
+/// A user `id`, named and with an email after it.
+pub fn user(id: &str) -> MockOwner {
     MockOwner::User {
         id: id.into(),
         name: format!("User {id}"),
@@ -40,7 +41,14 @@ fn user(id: &str) -> MockOwner {
     }
 }
 
-fn key(gen: &mut FakeKeys, id: &str, family: Family, created: i64, used: Option<i64>) -> MockKey {
+/// Key `id` of `family`, created and last used then, owned by a user of its own.
+pub fn key(
+    gen: &mut FakeKeys,
+    id: &str,
+    family: Family,
+    created: i64,
+    used: Option<i64>,
+) -> MockKey {
     MockKey {
         id: id.into(),
         name: format!("name of {id}"),
@@ -54,7 +62,8 @@ fn key(gen: &mut FakeKeys, id: &str, family: Family, created: i64, used: Option<
     }
 }
 
-fn project(id: &str, archived: bool, keys: Vec<MockKey>) -> MockProject {
+/// Project `id` holding `keys` (archived 30 days ago when `archived`).
+pub fn project(id: &str, archived: bool, keys: Vec<MockKey>) -> MockProject {
     MockProject {
         id: id.into(),
         name: format!("Project {id}"),

@@ -3,6 +3,7 @@
 
 pub mod archives;
 pub mod audit;
+pub mod cleanup;
 pub mod fixture;
 pub mod git;
 pub mod mock;

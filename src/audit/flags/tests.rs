@@ -141,15 +141,23 @@ fn legacy_format_is_any_sk_head_that_no_current_prefix_can_start() {
 
 #[test]
 fn fail_on_ids_parse_and_an_unknown_id_is_named() {
-    let got = parse_ids(&["stale".into(), " orphaned".into(), "stale".into()]).unwrap();
+    let got = parse_ids(
+        &["stale".into(), " orphaned".into(), "stale".into()],
+        "--fail-on",
+    )
+    .unwrap();
     assert_eq!(got, vec![Flag::Stale, Flag::Orphaned]);
     for f in Flag::ALL {
         assert_eq!(Flag::from_id(f.id()), Some(f));
     }
-    let err = parse_ids(&["stale".into(), "old\u{1b}[2J".into()]).unwrap_err();
+    let err = parse_ids(&["stale".into(), "old\u{1b}[2J".into()], "--fail-on").unwrap_err();
     assert!(
         err.starts_with("unknown flag \"old[2J\" for --fail-on (known: orphaned, "),
         "{err}"
     );
-    assert!(parse_ids(&["".into()]).is_err());
+    let err = parse_ids(&["".into()], "--revoke").unwrap_err();
+    assert!(
+        err.starts_with("unknown flag \"\" for --revoke (known: "),
+        "{err}"
+    );
 }

@@ -1,4 +1,5 @@
-//! CSV output of an audit: one row per key, for spreadsheets.
+//! CSV output of an audit: one row per key, for spreadsheets (after a clean-up, with each
+//! key's revocation status in a last column).
 //!
 //! Stage: report. RFC 4180: CRLF line endings, a field holding `,`, `"`, CR or LF quoted,
 //! quotes doubled. Names come from the API and a spreadsheet evaluates a cell that starts
@@ -6,6 +7,8 @@
 //! `'`. Control characters but line feed and tab are replaced (CSV is often printed to a
 //! terminal). Keys appear only as the listing's redacted form.
 
+use super::cleanup;
+use crate::audit::cleanup::Cleanup;
 use crate::audit::{AuditKey, AuditReport};
 use crate::report::date::rfc3339;
 use std::io::{self, Write};
@@ -108,10 +111,24 @@ fn write_row<W: Write>(out: &mut W, cells: &[String]) -> io::Result<()> {
 }
 
 /// Writes the header and one row per key, in the report's order (riskiest group first).
-pub fn write_csv<W: Write>(report: &AuditReport, mut out: W) -> io::Result<()> {
-    write_row(&mut out, &COLUMNS.map(String::from))?;
+pub fn write_csv<W: Write>(report: &AuditReport, out: W) -> io::Result<()> {
+    write_csv_with(report, None, out)
+}
+
+/// [`write_csv`], with a last column, `revocation`, holding each key's status after a
+/// clean-up.
+pub fn write_csv_with<W: Write>(
+    report: &AuditReport,
+    clean: Option<&Cleanup>,
+    mut out: W,
+) -> io::Result<()> {
+    let mut header: Vec<String> = COLUMNS.map(String::from).to_vec();
+    header.extend(clean.map(|_| cleanup::CSV_COLUMN.to_string()));
+    write_row(&mut out, &header)?;
     for k in &report.keys {
-        write_row(&mut out, &row(k))?;
+        let mut cells = row(k).to_vec();
+        cells.extend(clean.map(|c| cleanup::csv_cell(c, k)));
+        write_row(&mut out, &cells)?;
     }
     out.flush()
 }

@@ -1,13 +1,16 @@
 //! Report: the formats of an audit. JSON carries everything (shape in README.md, "Audit"),
-//! CSV one row per key for spreadsheets, human output a table grouped by project.
+//! CSV one row per key for spreadsheets, human output a table grouped by project; after a
+//! clean-up (`--revoke`), JSON and CSV carry each key's revocation ([`cleanup`]).
 //!
 //! Stage: report. Reads an [`AuditReport`]; never calls the API, never sees a key (only the
 //! listings' redacted forms, at most 8 + 4 characters). Owner names and emails are shown:
 //! this is the organization's own report.
 
+pub mod cleanup;
 pub mod csv;
 pub mod human;
 
+use crate::audit::cleanup::Cleanup;
 use crate::audit::flags::Flag;
 use crate::audit::{AuditKey, AuditReport, Group, ProjectAudit};
 use crate::report::date::rfc3339;
@@ -87,19 +90,24 @@ struct Document<'a> {
     summary: Value,
 }
 
-struct Keys<'a>(&'a [AuditKey]);
+/// The keys, each with its `revocation` after a clean-up.
+struct Keys<'a>(&'a [AuditKey], Option<&'a Cleanup>);
 
 impl Serialize for Keys<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
         for k in self.0 {
-            seq.serialize_element(&key_value(k))?;
+            let mut v = key_value(k);
+            if let Some(c) = self.1 {
+                v["revocation"] = cleanup::key_value(c, k);
+            }
+            seq.serialize_element(&v)?;
         }
         seq.end()
     }
 }
 
-fn document(report: &AuditReport) -> Document<'_> {
+fn document<'a>(report: &'a AuditReport, clean: Option<&'a Cleanup>) -> Document<'a> {
     let stats = per_project(report);
     let projects: Vec<Value> = report
         .projects
@@ -119,6 +127,21 @@ fn document(report: &AuditReport) -> Document<'_> {
         .iter()
         .filter(|k| Group::of(k) == Group::Admin)
         .count();
+    let mut summary = json!({
+        "projects": report.projects.len(),
+        "archivedProjects": report.projects.iter().filter(|p| p.archived).count(),
+        "keys": report.keys.len(),
+        "projectKeys": report.keys.len() - admin_keys,
+        "adminKeys": admin_keys,
+        "flaggedKeys": report.flagged(),
+        "flags": flags,
+        "failedListings": report.failed_listings(),
+        "complete": report.complete(),
+        "elapsedMs": report.elapsed_ms,
+    });
+    if let Some(c) = clean {
+        summary["revocation"] = cleanup::summary(c);
+    }
     Document {
         tool: json!({ "name": "keyhound", "version": env!("CARGO_PKG_VERSION") }),
         audit: json!({
@@ -128,31 +151,34 @@ fn document(report: &AuditReport) -> Document<'_> {
             "flagIds": Flag::ALL.map(Flag::id),
         }),
         projects,
-        keys: Keys(&report.keys),
+        keys: Keys(&report.keys, clean),
         warnings: &report.warnings,
-        summary: json!({
-            "projects": report.projects.len(),
-            "archivedProjects": report.projects.iter().filter(|p| p.archived).count(),
-            "keys": report.keys.len(),
-            "projectKeys": report.keys.len() - admin_keys,
-            "adminKeys": admin_keys,
-            "flaggedKeys": report.flagged(),
-            "flags": flags,
-            "failedListings": report.failed_listings(),
-            "complete": report.complete(),
-            "elapsedMs": report.elapsed_ms,
-        }),
+        summary,
     }
 }
 
 /// The JSON report as a value (for tests and small reports; [`write_json`] streams).
 pub fn to_json(report: &AuditReport) -> Value {
-    serde_json::to_value(document(report)).unwrap_or(Value::Null)
+    to_json_with(report, None)
+}
+
+/// [`to_json`], with each key's `revocation` and the summary's after a clean-up.
+pub fn to_json_with(report: &AuditReport, clean: Option<&Cleanup>) -> Value {
+    serde_json::to_value(document(report, clean)).unwrap_or(Value::Null)
 }
 
 /// Writes the JSON report, one key at a time.
-pub fn write_json<W: Write>(report: &AuditReport, mut out: W) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut out, &document(report))?;
+pub fn write_json<W: Write>(report: &AuditReport, out: W) -> io::Result<()> {
+    write_json_with(report, None, out)
+}
+
+/// [`write_json`], with each key's `revocation` and the summary's after a clean-up.
+pub fn write_json_with<W: Write>(
+    report: &AuditReport,
+    clean: Option<&Cleanup>,
+    mut out: W,
+) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, &document(report, clean))?;
     writeln!(out)?;
     out.flush()
 }

@@ -218,3 +218,69 @@ fn human_output_groups_by_project_and_replaces_control_characters() {
         lines[1]
     );
 }
+
+/// A dry-run clean-up of [`report`] by `stale`: key_old would be revoked, key_new is not
+/// chosen.
+fn cleaned(r: &AuditReport) -> crate::audit::cleanup::Cleanup {
+    use crate::audit::{cleanup, targets};
+    let admin = crate::secret::Secret::new(FakeKeys::new(6).key(Family::Admin));
+    let policy = crate::revoke::plan::Policy {
+        delete_service_accounts: false,
+        admin_key: &admin,
+    };
+    let flags = vec![Flag::Stale];
+    let (plan, unplaced) = cleanup::plan(targets::revocation_targets(r, &flags), &policy);
+    let rev = crate::revoke::execute::dry_run(plan);
+    cleanup::Cleanup::new(flags, rev, &unplaced)
+}
+
+#[test]
+fn after_a_clean_up_each_key_and_the_summary_carry_the_revocation() {
+    let (r, value) = report();
+    assert_eq!(
+        to_json(&r)["keys"][0].get("revocation"),
+        None,
+        "no --revoke"
+    );
+    let c = cleaned(&r);
+    let v = to_json_with(&r, Some(&c));
+    assert!(!serde_json::to_string(&v).unwrap().contains(&value));
+    let old = &v["keys"][0]["revocation"];
+    assert_eq!(old["status"], "would_revoke");
+    assert_eq!(old["action"], "delete_project_key");
+    assert_eq!(
+        (old["projectId"].as_str(), old["keyId"].as_str()),
+        (Some("proj_x"), Some("key_old"))
+    );
+    assert_eq!(old["reason"], "delete project key key_old of proj_x");
+    assert_eq!(v["keys"][1]["keyId"], "key_new");
+    assert_eq!(v["keys"][1]["revocation"], Value::Null);
+    let s = &v["summary"]["revocation"];
+    assert_eq!(
+        (s["wouldRevoke"].as_u64(), s["revoked"].as_u64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(s["dryRun"], true);
+    assert_eq!(s["auditLog"], Value::Null);
+    assert_eq!(s["flags"], serde_json::json!(["stale"]));
+    let mut streamed = Vec::new();
+    write_json_with(&r, Some(&c), &mut streamed).unwrap();
+    let streamed: Value = serde_json::from_slice(&streamed).unwrap();
+    assert_eq!(streamed, v);
+}
+
+#[test]
+fn after_a_clean_up_csv_ends_each_row_with_the_revocation_status() {
+    let (r, _) = report();
+    let c = cleaned(&r);
+    let mut out = Vec::new();
+    csv::write_csv_with(&r, Some(&c), &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert_eq!(lines[0], format!("{},revocation", csv::COLUMNS.join(",")));
+    let old = lines.iter().find(|l| l.contains(",key_old,")).unwrap();
+    assert!(old.ends_with(",would_revoke"), "{old}");
+    let new = lines.iter().find(|l| l.contains(",key_new,")).unwrap();
+    // risk 0, no flags, no reasons, and (not chosen) an empty revocation cell.
+    assert!(new.ends_with(",0,,,"), "{new}");
+}
