@@ -8,7 +8,8 @@ Exit codes:
   0  no keys found
   1  keys found (see --fail-on once cross-checked), even if --revoke revoked them all
   2  an error in what was given: a missing path, a bad flag, an invalid rule file,
-     a rejected admin key
+     a missing or rejected admin key, a path that is no git repository, a bad
+     --range, an unusable --baseline
   3  a revocation failed (keyhound revoke --help has the codes of keyhound revoke)
 
 Problems with single files (unreadable, not a regular file, a symbolic link loop) are
@@ -125,22 +126,32 @@ pub struct ScanArgs {
     pub no_progress: bool,
 
     /// Do not decode base64 or UTF-16 text: match the bytes as they are.
-    #[arg(long)]
+    #[arg(long, help_heading = "Looking inside")]
     pub no_decode: bool,
 
     /// Do not open archives or compressed files (zip, jar, whl, docx, tar, gzip): scan their
     /// bytes as they are.
-    #[arg(long)]
+    #[arg(long, help_heading = "Looking inside")]
     pub no_archives: bool,
 
     /// Most bytes one archive may expand to, nested archives included; past it the rest is
     /// skipped with a warning. Suffixes K, M, G (KiB, MiB, GiB).
-    #[arg(long, value_name = "SIZE", default_value = "256M")]
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value = "256M",
+        help_heading = "Looking inside"
+    )]
     pub max_archive_bytes: String,
 
     /// Most archives nested in one another that are opened (1 to 32); deeper ones are
     /// skipped with a warning.
-    #[arg(long, value_name = "N", default_value = "3")]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value = "3",
+        help_heading = "Looking inside"
+    )]
     pub max_archive_depth: String,
 
     /// Print no summary on stderr.
@@ -149,24 +160,24 @@ pub struct ScanArgs {
 
     /// Scan the staged index of the repository at PATH (default: .), reporting keys on the
     /// lines the staged change adds relative to HEAD.
-    #[arg(long, conflicts_with_all = ["history", "range"])]
+    #[arg(long, conflicts_with_all = ["history", "range"], help_heading = "Git")]
     pub staged: bool,
 
     /// With --staged: report every key in the staged files, not only on added lines.
-    #[arg(long, requires = "staged")]
+    #[arg(long, requires = "staged", help_heading = "Git")]
     pub all_lines: bool,
 
     /// Scan every blob reachable from every ref of the repository at PATH, or of every
     /// repository in the directory PATH.
-    #[arg(long)]
+    #[arg(long, help_heading = "Git")]
     pub history: bool,
 
     /// With --history: also scan objects no ref reaches (unreachable, force-pushed-away).
-    #[arg(long, requires = "history")]
+    #[arg(long, requires = "history", help_heading = "Git")]
     pub all_objects: bool,
 
     /// Scan only what the commits in A..B introduce (reachable from B, not from A).
-    #[arg(long, value_name = "A..B")]
+    #[arg(long, value_name = "A..B", help_heading = "Git")]
     pub range: Option<String>,
 
     /// Leave out keys whose fingerprint an earlier keyhound JSON or SARIF report holds.

@@ -27,7 +27,14 @@ fn a_listing_that_fails_after_retries_is_a_warning_and_the_audit_says_incomplete
     let path = "/v1/organization/projects/proj_00001/api_keys";
     rate_limited(&api, path);
     let run = api.audit(&["--format", "json", "--fail-on", "orphaned"]);
-    assert_eq!(run.code, 0, "a warning, not an abort: {}", run.stderr);
+    // A warning, not an abort; but --fail-on cannot pass on a listing it could not read.
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the audit is incomplete (1 listings failed)"),
+        "{}",
+        run.stderr
+    );
     let json = json_of(&run);
     assert_eq!(json["summary"]["complete"], false);
     assert_eq!(json["summary"]["failedListings"], 1);
@@ -66,6 +73,7 @@ fn a_listing_that_fails_after_retries_is_a_warning_and_the_audit_says_incomplete
     );
 
     let run = api.audit(&[]);
+    assert_eq!(run.code, 0, "without --fail-on, warnings keep exit 0");
     assert!(
         run.stdout
             .contains("\nINCOMPLETE: 1 listing failed after retries"),

@@ -4,7 +4,8 @@
 //! Knows the order of the steps; the work is in `audit` (data, and which keys a clean-up
 //! selects), `revoke` (plan, confirmation, audit log, DELETEs), `openai` (HTTP) and
 //! `report::audit` (formats). A rejected admin key writes no report and exits 2; a listing
-//! that fails after retries is a warning and the report says it is incomplete. The clean-up's
+//! that fails after retries is a warning and the report says it is incomplete (and, with
+//! `--fail-on`, makes the exit code 1: an unread listing cannot be shown clean). The clean-up's
 //! plan goes where people read: after the human tables, or to stderr beside JSON or CSV, so
 //! that stdout stays one document; the document is written once the plan is settled.
 
@@ -63,11 +64,25 @@ pub fn run_audit(args: &AuditArgs) -> anyhow::Result<Exit> {
     }
     Ok(if cleanup.as_ref().is_some_and(Cleanup::any_failed) {
         Exit::RevocationFailed
-    } else if report.any_flagged(&settings.fail_on) {
+    } else if report.any_flagged(&settings.fail_on) || fails_unproven(&report, &settings.fail_on) {
         Exit::Findings
     } else {
         Exit::Clean
     })
+}
+
+/// True when `--fail-on` was given but a listing failed: the keys it would have shown could
+/// carry a chosen flag, and a scheduled audit must not pass on an inventory it could not read.
+fn fails_unproven(report: &AuditReport, fail_on: &[crate::audit::flags::Flag]) -> bool {
+    if fail_on.is_empty() || report.complete() {
+        return false;
+    }
+    eprintln!(
+        "keyhound: the audit is incomplete ({} listings failed): --fail-on cannot show that no \
+         key carries a chosen flag",
+        report.failed_listings()
+    );
+    true
 }
 
 /// The clean-up: the keys carrying a chosen flag, planned as `keyhound revoke` plans (the
