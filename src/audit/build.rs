@@ -31,7 +31,7 @@ pub fn project_keys(project: &Project, keys: Vec<ProjectApiKey>, t: &Thresholds)
         .collect()
 }
 
-/// The audit of `listing` (whose project keys [`project_keys`] made) at `t`. `in_use` marks
+/// The audit of `listing` (whose project keys `project_keys` made) at `t`. `in_use` marks
 /// the admin key the audit runs with.
 pub fn build(
     listing: Listing<Vec<AuditKey>>,

@@ -2,7 +2,7 @@
 //!
 //! Stage: read. [`sniff`] recognises zip (and zip-based jar, whl, docx, xlsx...), gzip and tar
 //! by their magic bytes, whatever the file is called. Each format's module lists members and
-//! hands each one, as a stream, back to [`super::inspect::Inspector`]. The guard rails live
+//! hands each one, as a stream, back to `Inspector` (in `scan::inspect`). The guard rails live
 //! here: a [`Budget`] of decompressed bytes shared by everything inside one input, and a
 //! per-member ratio cap, both enforced while reading ([`Limited`]), never trusting sizes that
 //! headers declare. Nothing here writes a member to disk except [`spool`], for a nested zip.
