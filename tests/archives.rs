@@ -284,7 +284,8 @@ fn sarif_locates_archive_keys_at_the_archive_and_names_the_member() {
     let t = Tree::new();
     let mut gen = keys(91);
     let (a, b) = (gen.key(Family::Project), gen.key(Family::Admin));
-    t.write("backups/config.zip", zip(&[("config/.env", &env(&a))]));
+    let archive = zip(&[("config/.env", &env(&a))]);
+    t.write("backups/config.zip", &archive);
     t.write("locked.zip", mark_encrypted(zip(&[("x.env", &env(&a))])));
     t.write(
         "k8s/secret.yaml",
@@ -299,7 +300,17 @@ fn sarif_locates_archive_keys_at_the_archive_and_names_the_member() {
     let (zipped, encoded) = (&results[0], &results[1]);
     let loc = &zipped["locations"][0]["physicalLocation"];
     assert_eq!(loc["artifactLocation"]["uri"], "backups/config.zip");
-    assert_eq!(loc["region"], serde_json::json!({ "startLine": 1 }));
+    // The archive's first character: a full region, as GitHub requires, hashed as GitHub
+    // hashes line 1 of the archive's own bytes.
+    assert_eq!(
+        loc["region"],
+        serde_json::json!({ "startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 2 })
+    );
+    let line_one = keyhound::report::linehash::line_hashes_of(&archive, &[1].into());
+    assert_eq!(
+        zipped["partialFingerprints"]["primaryLocationLineHash"].as_str(),
+        line_one.get(&1).map(String::as_str)
+    );
     assert_eq!(zipped["properties"]["archiveMember"], "config/.env");
     assert_eq!(zipped["properties"]["memberLine"], 3);
     let message = zipped["message"]["text"].as_str().unwrap();

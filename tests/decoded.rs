@@ -132,6 +132,23 @@ fn utf16_text_is_decoded_with_lines_and_columns_of_the_decoded_text() {
     let mut enc = encodings(&json);
     enc.sort();
     assert_eq!(enc, vec!["utf-16be", "utf-16le", "utf-16le"]);
+
+    // SARIF's line hash is GitHub's own over the file's raw bytes at the reported line: the
+    // decoded text's line breaks fall where the raw bytes' do.
+    let run = crate::support::tree::run_in(t.path(), &["scan", "--format", "sarif"]);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    for result in sarif["runs"][0]["results"].as_array().unwrap() {
+        let loc = &result["locations"][0]["physicalLocation"];
+        let path = loc["artifactLocation"]["uri"].as_str().unwrap();
+        let line = loc["region"]["startLine"].as_u64().unwrap();
+        let raw = std::fs::read(t.path().join(path)).unwrap();
+        let want = keyhound::report::linehash::line_hashes_of(&raw, &[line].into());
+        assert_eq!(
+            result["partialFingerprints"]["primaryLocationLineHash"].as_str(),
+            want.get(&line).map(String::as_str),
+            "{path}"
+        );
+    }
 }
 
 #[test]

@@ -17,7 +17,7 @@
 //!   `secretSha256/v1` and (when known) `primaryLocationLineHash`, and `properties.kind` and
 //!   `properties.occurrences`, and for git locations `properties.git` (see [`runs`]). Callers
 //!   add more per-finding properties with [`to_sarif_with`].
-//! - a key inside an archive is located at the archive itself (region: line 1) with
+//! - a key inside an archive is located at the archive itself (region: its first character) with
 //!   `properties.archiveMember` and `properties.memberLine`, and `archive!/member:line` in
 //!   the message; a decoded key has `properties.encoding` (`base64`, `utf-16le`, ...); a
 //!   warning about a member starts its message with the member.
@@ -254,10 +254,15 @@ fn location_properties(location: &FindingLocation, properties: &mut PropertyBag)
 }
 
 fn sarif_location(location: &FindingLocation) -> Location {
-    // Inside an archive the region is the archive itself (its first line): the member's
-    // line and column mean nothing in the archive's bytes, and GitHub needs a startLine.
+    // Inside an archive the region is the archive itself (its first character): the member's
+    // line and column mean nothing in the archive's bytes, and GitHub needs a full region.
     let region = if location.member.is_some() {
-        Region::builder().start_line(1).build()
+        Region::builder()
+            .start_line(1)
+            .start_column(1)
+            .end_line(1)
+            .end_column(2)
+            .build()
     } else {
         Region::builder()
             .start_line(to_i64(location.line))

@@ -189,21 +189,34 @@ fn scan_inside<R: Read + Seek>(
         }
     }
     let bytes = input.seek(SeekFrom::End(0)).unwrap_or(head_len);
+    // GitHub hashes the line of the file itself that a result points at: line 1 of an
+    // archive (a member's lines are not the file's), or the line of decoded UTF-16 text,
+    // whose line breaks fall where the raw bytes' do.
+    let raw_line = |f: &Found| match f.member {
+        Some(_) => Some(1),
+        None => (f.found.byte_offset <= LINE_HASH_MAX_OFFSET).then_some(f.found.line),
+    };
+    let hashes = match insp.found.iter().filter_map(raw_line).collect::<Vec<_>>() {
+        lines if lines.is_empty() => BTreeMap::new(),
+        lines => line_hashes_for(input, lines.into_iter()),
+    };
     let matches = insp
         .found
         .into_iter()
-        .map(
-            |Found {
-                 found,
-                 member,
-                 encoding,
-             }| InputMatch {
+        .map(|f| {
+            let line_hash = raw_line(&f).and_then(|l| hashes.get(&l).cloned());
+            let Found {
                 found,
-                line_hash: None,
                 member,
                 encoding,
-            },
-        )
+            } = f;
+            InputMatch {
+                found,
+                line_hash,
+                member,
+                encoding,
+            }
+        })
         .collect();
     InputScan {
         matches,
