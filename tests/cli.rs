@@ -8,6 +8,7 @@ mod audit_cleanup;
 mod audit_cleanup_failures;
 mod audit_wire;
 mod baseline;
+mod closed_output;
 mod crosscheck;
 mod crosscheck_wire;
 mod decoded;
