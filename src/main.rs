@@ -32,6 +32,8 @@ fn main() -> ExitCode {
     }
 }
 
+/// The error chain on one line, with control characters (from a path, a repository, an
+/// archive member) replaced so that they cannot drive the terminal.
 fn one_line(e: &anyhow::Error) -> String {
-    format!("{e:#}").replace('\n', " ")
+    keyhound::report::human::sanitize(&format!("{e:#}").replace('\n', " "))
 }

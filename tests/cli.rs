@@ -26,3 +26,4 @@ mod revoke_sarif;
 mod sarif;
 mod scan_special;
 mod scan_tree;
+mod terminal_safety;
