@@ -19,6 +19,7 @@ mod git_inside;
 mod git_repos;
 mod git_staged;
 mod hygiene;
+mod ignore_file;
 mod precommit;
 mod revoke;
 mod revoke_failures;

@@ -178,6 +178,14 @@ impl RepoIgnore {
         })
     }
 
+    /// Nothing ignored.
+    pub fn none() -> Self {
+        RepoIgnore {
+            paths: Gitignore::empty(),
+            fingerprints: HashSet::new(),
+        }
+    }
+
     pub fn path_ignored(&self, path: &str) -> bool {
         self.paths
             .matched_path_or_any_parents(path, false)
@@ -224,7 +232,19 @@ fn sweep_repo(
     ctx: &ScanContext<'_>,
 ) -> Result<RepoOutput, GitError> {
     let repo = found.repo.to_thread_local();
-    let ignore = RepoIgnore::read(&repo)?;
+    let mut ignore_problem = None;
+    let ignore = match RepoIgnore::read(&repo) {
+        Ok(ignore) => ignore,
+        // One repository among many with a broken ignore file is still swept, unsuppressed:
+        // skipping it would lose its keys.
+        Err(e) if found.name.is_some() => {
+            ignore_problem = Some(Warning::general(format!(
+                "{e}; swept without its .keyhoundignore"
+            )));
+            RepoIgnore::none()
+        }
+        Err(e) => return Err(e),
+    };
     // Blobs are scanned while history is still being enumerated.
     let (scans, history) = scan_blob_stream(
         &found.repo,
@@ -244,6 +264,7 @@ fn sweep_repo(
     let prov = provenance::attribute(&repo, &history, &hot)?;
     let mut warnings = failure_warnings(&scans);
     warnings.extend(placed_warnings(&scans, &prov));
+    warnings.extend(ignore_problem);
     let mut out = RepoOutput {
         occurrences: attributed(&history, &scans, &prov, &ignore, found.name.as_deref()),
         warnings,
