@@ -14,6 +14,7 @@ mod crosscheck_wire;
 mod decoded;
 mod errors;
 mod fixtures;
+mod git_damaged;
 mod git_history;
 mod git_inside;
 mod git_repos;
