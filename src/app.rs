@@ -61,6 +61,16 @@ pub fn run_baseline(args: &ScanArgs) -> anyhow::Result<Exit> {
         )
         .into());
     }
+    // A baseline is written without asking the API: --cross-check (and the --revoke it
+    // carries) would be silently ignored, a --yes unheeded.
+    if args.crosscheck.cross_check {
+        return Err(UsageError(
+            "keyhound baseline records every key found now and asks no API; --cross-check \
+             (and --revoke) do not apply: use keyhound scan"
+                .into(),
+        )
+        .into());
+    }
     let mut config = ScanConfig::from_args(args)?;
     if config.format == Format::Human {
         config.format = Format::Json;
