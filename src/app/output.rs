@@ -89,9 +89,9 @@ pub fn file(path: &Path) -> io::Result<io::BufWriter<Unpiped<std::fs::File>>> {
     )))
 }
 
-/// One line on stderr that must never fail the command (a log line, the final error).
+/// One line on stderr, in one write, that must never fail the command (the final error).
 pub fn eprint_line(line: &str) {
-    let _ = writeln!(stderr(), "{line}");
+    let _ = stderr().write_all(format!("{line}\n").as_bytes());
 }
 
 #[cfg(test)]
