@@ -123,6 +123,14 @@ pub fn parse(bytes: &[u8], path: &str) -> Result<SarifInput, SarifInputError> {
             }
         }
     }
+    // Another tool's SARIF proposes nothing: say so, rather than plan nothing and exit 0.
+    if input.runs == 0 {
+        return Err(invalid(
+            "no run of keyhound in it (tool.driver.name): write it with keyhound scan \
+             --cross-check --format sarif"
+                .into(),
+        ));
+    }
     if input.results > 0 && seen.values().all(|s| !s.cross_checked) {
         return Err(SarifInputError::NotCrossChecked {
             path: path.to_string(),
