@@ -99,7 +99,8 @@ fn admin_key(
 ) -> Result<Secret, UsageError> {
     let (value, source) = match &args.admin_key_file {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
+            let limit = super::input::ADMIN_KEY_FILE_LIMIT;
+            let text = super::input::read_bounded_text(path, limit).map_err(|e| {
                 UsageError(format!(
                     "cannot read admin key file {}: {}",
                     path.display(),

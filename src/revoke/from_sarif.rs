@@ -46,9 +46,12 @@ pub struct SarifInput {
 /// Reads and parses the SARIF file at `path`.
 pub fn read(path: &Path) -> Result<SarifInput, SarifInputError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| SarifInputError::Unreadable {
-        path: shown.clone(),
-        reason: crate::scan::walk::io_reason(&e),
+    let limit = crate::config::input::REPORT_FILE_LIMIT;
+    let bytes = crate::config::input::read_bounded(path, limit).map_err(|e| {
+        SarifInputError::Unreadable {
+            path: shown.clone(),
+            reason: crate::scan::walk::io_reason(&e),
+        }
     })?;
     parse(&bytes, &shown)
 }
