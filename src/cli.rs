@@ -109,7 +109,7 @@ pub struct ScanArgs {
     #[arg(short = 'L', long)]
     pub follow: bool,
 
-    /// Worker threads (default: the number of CPUs).
+    /// Worker threads, 1 to 1024 (default: the number of CPUs).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 

@@ -8,6 +8,10 @@ use crate::scan::walk::{self, Root, Suppressions, WalkOptions};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+/// Most worker threads `--threads` accepts: far past any machine's cores, short of a count
+/// that would exhaust the process's threads before the scan starts.
+pub const MAX_THREADS: usize = 1024;
+
 pub mod clock;
 pub mod connection;
 pub mod input;
@@ -51,8 +55,12 @@ impl ScanConfig {
         }
         let git = git_request(args)?;
         let threads = match args.threads {
-            Some(0) => return Err(UsageError("--threads must be at least 1".into())),
-            Some(n) => n,
+            Some(n @ 1..=MAX_THREADS) => n,
+            Some(_) => {
+                return Err(UsageError(format!(
+                    "--threads must be from 1 to {MAX_THREADS}"
+                )))
+            }
             None => std::thread::available_parallelism().map_or(2, |n| n.get()),
         };
         if args.sarif_category.is_empty() {

@@ -26,6 +26,7 @@ fn bad_flag_is_exit_2() {
     assert_usage_error(&run_in(t.path(), &["scan", "--frobnicate"]), "--frobnicate");
     assert_usage_error(&run_in(t.path(), &["scan", "--format", "xml"]), "xml");
     assert_usage_error(&run_in(t.path(), &["scan", "-j", "0"]), "--threads");
+    assert_usage_error(&run_in(t.path(), &["scan", "-j", "1025"]), "--threads");
 }
 
 #[test]
