@@ -58,7 +58,7 @@ impl ScanConfig {
             Some(n @ 1..=MAX_THREADS) => n,
             Some(_) => {
                 return Err(UsageError(format!(
-                    "--threads must be from 1 to {MAX_THREADS}"
+                    "--threads must be between 1 and {MAX_THREADS}"
                 )))
             }
             None => std::thread::available_parallelism().map_or(2, |n| n.get()),
