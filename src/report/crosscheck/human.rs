@@ -62,7 +62,7 @@ fn where_leaked(f: &Finding) -> String {
         .locations
         .iter()
         .take(SHOWN_LOCATIONS)
-        .map(|l| format!("{}:{}:{}", sanitize(&l.path), l.line, l.column))
+        .map(|l| format!("{}:{}:{}", sanitize(&l.shown_path()), l.line, l.column))
         .collect();
     if f.locations.len() > SHOWN_LOCATIONS {
         places.push(format!("and {} more", f.locations.len() - SHOWN_LOCATIONS));

@@ -148,3 +148,19 @@ fn the_incident_summary_groups_live_keys_by_project() {
         .contains("user Ada Lovelace <ada@example.com> (user_1); created 2024-03-26, never used"));
     assert!(text.contains("Not in the organization's listings\n  NOT FOUND acme_…"));
 }
+
+#[test]
+fn the_incident_summary_names_the_archive_member_that_leaked() {
+    let (mut report, cc) = sample();
+    let place = &mut report.findings[0].locations[0];
+    place.path = "backups/config.zip".into();
+    place.member = Some("config/.env".into());
+    place.line = 3;
+    let mut out = Vec::new();
+    human::write_incident_summary(&report, &cc, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("leaked at backups/config.zip!/config/.env:3:1"),
+        "{text}"
+    );
+}
