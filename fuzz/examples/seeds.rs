@@ -129,7 +129,7 @@ fn sarif_logs(keys: &mut FakeKeys) -> Vec<Vec<u8>> {
         "tool": {"driver": {"name": "keyhound", "version": "0.1.0"}},
         "results": [
             result(&a, json!({"status": "live", "keyKind": "project", "projectId": "proj_abc",
-                             "keyId": "key_abc", "ownerType": "service_account", "ownerId": "svc_acct_x"})),
+                "keyId": "key_abc", "ownerType": "service_account", "ownerId": "svc_acct_x"})),
             result(&b, json!({"status": "live", "keyKind": "admin", "keyId": "key_adm"})),
             result(&c, json!({"status": "ambiguous", "candidates": [
                 {"keyId": "key_1", "projectId": "proj_1"}, {"keyId": "key_2"}]})),
@@ -201,7 +201,7 @@ fn b64(bytes: &[u8]) -> String {
             out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
         }
     }
-    while out.len() % 4 != 0 {
+    while !out.len().is_multiple_of(4) {
         out.push('=');
     }
     out

@@ -39,7 +39,9 @@ pub fn check(input: &[u8]) {
     }
     // A tiny buffer (1 to 64 new bytes, chosen by the input) must find what one big buffer
     // finds, when the input is scanned as plain bytes either way.
-    let chunk = 1 + input.iter().fold(0usize, |h, &b| h * 31 + usize::from(b)) % 64;
+    let chunk = 1 + input.iter().fold(0usize, |h, &b| {
+        h.wrapping_mul(31).wrapping_add(usize::from(b))
+    }) % 64;
     // The first buffer, which the sniffer sees, holds the chunk, the overlap and 16 bytes of
     // context (`read.rs`).
     let head = &input[..input.len().min(chunk + OVERLAP + 16)];

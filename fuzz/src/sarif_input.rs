@@ -33,8 +33,10 @@ fn revoke_reader(data: &[u8]) {
                     .expect("a SARIF target has its fingerprint");
                 assert!(fp.len() == 64 && fp.bytes().all(|b| b.is_ascii_hexdigit()));
                 assert_eq!(redacted, &format!("sha256:{}", &fp[..12]));
+                // `why` quotes the file's own paths, which may hold any character: it is data,
+                // and the plan shows it through the terminal sanitizer.
                 if let Some(why) = why {
-                    one_line(why);
+                    one_line(&keyhound::report::human::sanitize(why));
                 }
             }
         }
