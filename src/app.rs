@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 mod audit;
 mod crosscheck;
+pub mod output;
 mod revoke;
 
 pub use revoke::run_revoke;
@@ -57,6 +58,16 @@ pub fn run_baseline(args: &ScanArgs) -> anyhow::Result<Exit> {
     if args.baseline.is_some() {
         return Err(UsageError(
             "keyhound baseline records every key found now; --baseline does not apply".into(),
+        )
+        .into());
+    }
+    // A baseline is written without asking the API: --cross-check (and the --revoke it
+    // carries) would be silently ignored, a --yes unheeded.
+    if args.crosscheck.cross_check {
+        return Err(UsageError(
+            "keyhound baseline records every key found now and asks no API; --cross-check \
+             (and --revoke) do not apply: use keyhound scan"
+                .into(),
         )
         .into());
     }
@@ -127,16 +138,14 @@ fn finish(config: &ScanConfig, output: scan::ScanOutput) -> Report {
 
 fn open_output(path: Option<&std::path::Path>) -> Result<Box<dyn Write>, UsageError> {
     Ok(match path {
-        Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path).map_err(|e| {
-                UsageError(format!(
-                    "cannot write {}: {}",
-                    path.display(),
-                    scan::walk::io_reason(&e)
-                ))
-            })?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        Some(path) => Box::new(output::file(path).map_err(|e| {
+            UsageError(format!(
+                "cannot write {}: {}",
+                path.display(),
+                scan::walk::io_reason(&e)
+            ))
+        })?),
+        None => Box::new(output::stdout()),
     })
 }
 
@@ -195,7 +204,7 @@ fn write_report_part(
     }
     sink.flush()?;
     if !config.quiet {
-        let mut err = std::io::stderr().lock();
+        let mut err = output::stderr();
         report::human::write_summary(report, &mut err)?;
         if let Some(cc) = cc {
             report::crosscheck::human::write_summary_line(cc, &mut err)?;
@@ -211,7 +220,7 @@ fn write_report_part(
 pub fn run_rules(command: &RulesCommand) -> anyhow::Result<Exit> {
     let load =
         |files: &[std::path::PathBuf]| RuleSet::load(files).map_err(|e| UsageError(e.to_string()));
-    let mut out = std::io::stdout().lock();
+    let mut out = output::stdout();
     match command {
         RulesCommand::List { rules, format } => {
             let set = load(rules)?;
@@ -234,6 +243,7 @@ pub fn run_rules(command: &RulesCommand) -> anyhow::Result<Exit> {
                     }
                 }
             }
+            out.flush()?;
             Ok(Exit::Clean)
         }
         RulesCommand::Check { rules } => {
@@ -255,6 +265,7 @@ pub fn run_rules(command: &RulesCommand) -> anyhow::Result<Exit> {
                 examples.saturating_sub(failures.len()),
                 failures.len()
             )?;
+            out.flush()?;
             Ok(if failures.is_empty() {
                 Exit::Clean
             } else {

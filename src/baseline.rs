@@ -21,10 +21,12 @@ pub enum BaselineError {
 /// The fingerprints a keyhound JSON report (`findings[].fingerprint`) or SARIF log
 /// (`runs[].results[].partialFingerprints["secretSha256/v1"]`) holds, lowercased.
 pub fn load(path: &Path) -> Result<HashSet<String>, BaselineError> {
-    let text = std::fs::read_to_string(path).map_err(|e| BaselineError::Read {
-        path: path.to_path_buf(),
-        reason: crate::scan::walk::io_reason(&e),
-    })?;
+    let limit = crate::config::input::REPORT_FILE_LIMIT;
+    let text =
+        crate::config::input::read_bounded_text(path, limit).map_err(|e| BaselineError::Read {
+            path: path.to_path_buf(),
+            reason: crate::scan::walk::io_reason(&e),
+        })?;
     let malformed = |reason: String| BaselineError::Malformed {
         path: path.to_path_buf(),
         reason,

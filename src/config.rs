@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 pub mod clock;
 pub mod connection;
+pub mod input;
 
 /// A mistake in what the user gave: reported on one line, exit code 2.
 #[derive(Debug, thiserror::Error)]

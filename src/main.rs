@@ -1,7 +1,7 @@
 //! keyhound's binary: parse arguments, run the command, map the outcome to an exit code.
 
 use clap::Parser;
-use keyhound::app::{self, Exit};
+use keyhound::app::{self, output, Exit};
 use keyhound::cli::{Cli, Command};
 use std::process::ExitCode;
 
@@ -23,23 +23,17 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(exit) => ExitCode::from(exit as u8),
+        // A closed stdout or stderr never gets here (the command's writers drop what a gone
+        // reader cannot take, and the command keeps its own exit code), so an error is one.
         Err(e) => {
-            if is_broken_pipe(&e) {
-                return ExitCode::from(Exit::Clean as u8);
-            }
-            eprintln!("keyhound: error: {}", one_line(&e));
+            output::eprint_line(&format!("keyhound: error: {}", one_line(&e)));
             ExitCode::from(Exit::UsageError as u8)
         }
     }
 }
 
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
-}
-
+/// The error chain on one line, with control characters (from a path, a repository, an
+/// archive member) replaced so that they cannot drive the terminal.
 fn one_line(e: &anyhow::Error) -> String {
-    format!("{e:#}").replace('\n', " ")
+    keyhound::report::human::sanitize(&format!("{e:#}").replace('\n', " "))
 }

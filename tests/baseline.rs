@@ -119,3 +119,36 @@ fn an_unreadable_or_malformed_baseline_is_a_usage_error() {
     );
     assert_eq!(run.code, 2);
 }
+
+#[test]
+fn a_baseline_refuses_cross_check_and_revoke_rather_than_ignore_them() {
+    let t = Tree::new();
+    t.write("a.env", format!("K={}\n", key(809, Family::Project)));
+    let logs = Tree::new();
+    let log = logs.path().join("revoke.jsonl");
+    for extra in [
+        vec!["--cross-check"],
+        vec![
+            "--cross-check",
+            "--revoke",
+            "--yes",
+            "--audit-log",
+            log.to_str().unwrap(),
+        ],
+    ] {
+        let mut cmd = crate::support::tree::keyhound();
+        cmd.current_dir(t.path())
+            .env("OPENAI_ADMIN_KEY", "sk-admin-test")
+            .args(["baseline", "--api-base", "http://127.0.0.1:9/v1"])
+            .args(&extra)
+            .arg(".");
+        let run: crate::support::tree::Run = cmd.output().unwrap().into();
+        assert_eq!(run.code, 2, "{extra:?}: {}", run.stderr);
+        assert_eq!(
+            run.stderr,
+            "keyhound: error: keyhound baseline records every key found now and asks no API; \
+             --cross-check (and --revoke) do not apply: use keyhound scan\n"
+        );
+        assert!(run.stdout.is_empty() && !log.exists());
+    }
+}

@@ -85,3 +85,34 @@ fn builtin_rules_check_passes_and_list_names_every_rule() {
         assert!(run.stdout.contains(f.rule_id()), "{}", run.stdout);
     }
 }
+
+#[test]
+fn an_endless_input_file_is_exit_2_not_a_hang() {
+    let t = Tree::new();
+    t.write("admin.key", "not-a-real-admin-key\n");
+    let revoke = [
+        "revoke",
+        "--sarif",
+        "/dev/zero",
+        "--admin-key-file",
+        "admin.key",
+        "--api-base",
+        "http://127.0.0.1:9/v1",
+    ];
+    for args in [
+        &[
+            "scan",
+            "--cross-check",
+            "--admin-key-file",
+            "/dev/zero",
+            ".",
+        ][..],
+        &["scan", "--baseline", "/dev/zero", "."][..],
+        &["scan", "--rules", "/dev/zero", "."][..],
+        &revoke[..],
+    ] {
+        let run = run_in(t.path(), args);
+        assert_usage_error(&run, "larger than");
+        assert_eq!(run.stderr.lines().count(), 1, "{args:?}: {}", run.stderr);
+    }
+}

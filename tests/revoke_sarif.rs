@@ -192,6 +192,11 @@ fn a_missing_malformed_or_unchecked_sarif_file_is_exit_2_on_one_line() {
     let files = Tree::new();
     files.write("bad.sarif", "{\"runs\": [");
     files.write("plain.sarif", "{}");
+    files.write(
+        "other.sarif",
+        r#"{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "gitleaks"}},
+            "results": [{"ruleId": "generic-api-key", "message": {"text": "x"}}]}]}"#,
+    );
     let t = Tree::new();
     t.write(".env", api.key(0, 1));
     let unchecked = files.path().join("unchecked.sarif");
@@ -220,6 +225,12 @@ fn a_missing_malformed_or_unchecked_sarif_file_is_exit_2_on_one_line() {
             vec!["--sarif", "plain.sarif"],
             "keyhound: error: plain.sarif is not a SARIF log keyhound can revoke from: no runs \
              array\n",
+        ),
+        (
+            vec!["--sarif", "other.sarif"],
+            "keyhound: error: other.sarif is not a SARIF log keyhound can revoke from: no run \
+             of keyhound in it (tool.driver.name): write it with keyhound scan --cross-check \
+             --format sarif\n",
         ),
         (
             vec!["--sarif", "unchecked.sarif"],

@@ -9,7 +9,7 @@
 //! plan goes where people read: after the human tables, or to stderr beside JSON or CSV, so
 //! that stdout stays one document; the document is written once the plan is settled.
 
-use super::{open_output, revoke::carry_out, Exit};
+use super::{open_output, output, revoke::carry_out, Exit};
 use crate::audit::cleanup::{self, Cleanup};
 use crate::audit::settings::CleanupSettings;
 use crate::audit::{self, settings, targets, AuditReport, Options};
@@ -41,7 +41,7 @@ pub fn run_audit(args: &AuditArgs) -> anyhow::Result<Exit> {
     }
     let cleanup = match &settings.cleanup {
         Some(c) => {
-            let mut stderr = io::stderr();
+            let mut stderr = output::stderr();
             let out: &mut dyn Write = if human { &mut *sink } else { &mut stderr };
             Some(clean_up(&report, c, &conn.admin_key, &api, out)?)
         }
@@ -57,7 +57,7 @@ pub fn run_audit(args: &AuditArgs) -> anyhow::Result<Exit> {
         AuditFormat::Csv => formats::csv::write_csv_with(&report, cleanup.as_ref(), &mut sink)?,
     }
     sink.flush()?;
-    let mut err = io::stderr().lock();
+    let mut err = output::stderr();
     formats::human::write_summary(&report, &mut err)?;
     if let Some(c) = &cleanup {
         revocation::write_summary_line(&c.revocation, &mut err)?;
@@ -77,11 +77,11 @@ fn fails_unproven(report: &AuditReport, fail_on: &[crate::audit::flags::Flag]) -
     if fail_on.is_empty() || report.complete() {
         return false;
     }
-    eprintln!(
+    output::eprint_line(&format!(
         "keyhound: the audit is incomplete ({} listings failed): --fail-on cannot show that no \
          key carries a chosen flag",
         report.failed_listings()
-    );
+    ));
     true
 }
 

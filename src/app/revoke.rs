@@ -7,7 +7,7 @@
 //! read: into the human report, or to stderr when the report is JSON or SARIF; each step's
 //! line goes to stderr as it is settled (unless `--quiet`); the summary ends the report.
 
-use super::Exit;
+use super::{output, Exit};
 use crate::cli::{Format, RevokeArgs, RevokeFormat};
 use crate::config::{ScanConfig, UsageError};
 use crate::crosscheck::CrossCheckReport;
@@ -45,7 +45,7 @@ pub fn run_revoke(args: &RevokeArgs) -> anyhow::Result<Exit> {
             &api,
             None,
             progress,
-            &mut io::stderr(),
+            &mut output::stderr(),
         )?,
     };
     match config.format {
@@ -57,7 +57,7 @@ pub fn run_revoke(args: &RevokeArgs) -> anyhow::Result<Exit> {
     }
     sink.flush()?;
     if !config.quiet {
-        human::write_summary_line(&rev, io::stderr().lock())?;
+        human::write_summary_line(&rev, output::stderr())?;
     }
     Ok(if rev.any_failed() {
         Exit::RevocationFailed
@@ -89,9 +89,14 @@ pub(super) fn after_cross_check(
     let progress = !config.quiet;
     match config.format {
         Format::Human => carry_out(plan, settings, api, liveness, progress, sink),
-        Format::Json | Format::Sarif => {
-            carry_out(plan, settings, api, liveness, progress, &mut io::stderr())
-        }
+        Format::Json | Format::Sarif => carry_out(
+            plan,
+            settings,
+            api,
+            liveness,
+            progress,
+            &mut output::stderr(),
+        ),
     }
 }
 
@@ -113,7 +118,7 @@ pub(super) fn carry_out(
         Some(audit) => execute::execute(plan, api, audit, liveness, &mut |record| {
             if progress {
                 // A closed stderr must not stop the revocation; the summary follows anyway.
-                let _ = human::write_progress(record, io::stderr());
+                let _ = human::write_progress(record, output::stderr());
             }
         }),
     })
@@ -121,15 +126,13 @@ pub(super) fn carry_out(
 
 fn open_output(config: &RevokeConfig) -> Result<Box<dyn Write>, UsageError> {
     Ok(match &config.output {
-        Some(path) => Box::new(io::BufWriter::new(std::fs::File::create(path).map_err(
-            |e| {
-                UsageError(format!(
-                    "cannot write {}: {}",
-                    path.display(),
-                    crate::scan::walk::io_reason(&e)
-                ))
-            },
-        )?)),
-        None => Box::new(io::BufWriter::new(io::stdout().lock())),
+        Some(path) => Box::new(output::file(path).map_err(|e| {
+            UsageError(format!(
+                "cannot write {}: {}",
+                path.display(),
+                crate::scan::walk::io_reason(&e)
+            ))
+        })?),
+        None => Box::new(output::stdout()),
     })
 }

@@ -11,6 +11,7 @@ use super::UsageError;
 use crate::cli::ApiArgs;
 use crate::openai::{ApiBase, ClientOptions, RequestLog};
 use crate::secret::Secret;
+use std::io::Write;
 use std::sync::Arc;
 
 /// The environment variable holding the admin key.
@@ -72,9 +73,13 @@ pub fn from_args(
             ));
         }
     }
-    let log: Option<RequestLog> = args
-        .verbose
-        .then(|| Arc::new(|line: &str| eprintln!("{line}")) as RequestLog);
+    let log: Option<RequestLog> = args.verbose.then(|| {
+        // A log line must not stop the command: a closed stderr drops it (eprintln! would
+        // panic).
+        Arc::new(|line: &str| {
+            let _ = writeln!(std::io::stderr(), "{line}");
+        }) as RequestLog
+    });
     Ok(Connection {
         admin_key,
         client: ClientOptions {
@@ -94,7 +99,8 @@ fn admin_key(
 ) -> Result<Secret, UsageError> {
     let (value, source) = match &args.admin_key_file {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
+            let limit = super::input::ADMIN_KEY_FILE_LIMIT;
+            let text = super::input::read_bounded_text(path, limit).map_err(|e| {
                 UsageError(format!(
                     "cannot read admin key file {}: {}",
                     path.display(),

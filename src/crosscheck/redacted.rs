@@ -20,11 +20,17 @@ fn is_mask(c: char) -> bool {
 }
 
 impl Redacted {
-    /// Parses `value`; `None` when it holds no mask (nothing to match against).
+    /// Parses `value`; `None` when it holds no mask (nothing to match against), or when no
+    /// tail is left visible: a family's head is the same for all its keys, so without a tail
+    /// such a value would match every key of that head (and length), and a sole listed key
+    /// redacted that way would be named as any found key's, and revoked.
     pub fn parse(value: &str) -> Option<Redacted> {
         let chars: Vec<char> = value.chars().collect();
         let first = chars.iter().position(|&c| is_mask(c))?;
         let last = chars.iter().rposition(|&c| is_mask(c))?;
+        if last + 1 == chars.len() {
+            return None;
+        }
         let mask = &chars[first..=last];
         Some(Redacted {
             head: chars[..first].iter().collect(),
@@ -97,6 +103,20 @@ mod tests {
         let r = Redacted::parse("sk-proj-****…abcd").unwrap();
         assert_eq!((r.tail(), r.key_len()), ("abcd", None));
         assert_eq!(Redacted::parse("sk-proj-abcdef"), None);
+    }
+
+    #[test]
+    fn a_value_with_no_visible_tail_matches_nothing() {
+        let key = FakeKeys::new(21).key(Family::Project);
+        for value in [
+            format!("sk-proj-{}", "*".repeat(key.len() - 8)),
+            "sk-proj-...".to_string(),
+            "sk-proj-…".to_string(),
+            "*".repeat(key.len()),
+            "…".to_string(),
+        ] {
+            assert_eq!(Redacted::parse(&value), None, "{value}");
+        }
     }
 
     #[test]

@@ -397,3 +397,20 @@ fn an_unparsable_redacted_value_leaves_unmatched_keys_unchecked_not_absent() {
         .starts_with("1 listed keys have a redacted_value"));
     assert_eq!(report.warnings.len(), 1);
 }
+
+#[test]
+fn a_listed_key_redacted_without_a_tail_is_never_named_as_the_leaked_key() {
+    let key = FakeKeys::new(16).key(Family::Project);
+    let other = FakeKeys::new(17).key(Family::Project);
+    let mut blank = key_record("key_blank", &other, 100);
+    blank.redacted_value = format!("sk-proj-{}", "*".repeat(other.len() - 8));
+    let api = api(vec![project("proj_a", false)], vec![("proj_a", blank)]);
+    let f = finding(&key, "project", None);
+    let report = cross_check(std::slice::from_ref(&f), &api, None, OPTIONS);
+    let check = report.get(&f).unwrap();
+    // Unchecked (the listing cannot tell), never live: nothing would be revoked.
+    assert_eq!(check.status, Status::Error);
+    assert!(
+        check.attribution.is_none() && check.candidates.iter().all(|c| c.key_id != "key_blank")
+    );
+}

@@ -44,7 +44,12 @@ pub fn scan(
     ids.dedup();
     let scans = scan_blobs(&found.repo, &ids, ctx.matcher, ctx.threads, ctx.progress);
     let mut out = RepoOutput {
-        warnings: failure_warnings(&scans),
+        warnings: failure_warnings(&scans, |blob| {
+            files
+                .iter()
+                .find(|f| f.blob == *blob)
+                .map(|f| f.path.clone())
+        }),
         stats: ScanStats {
             files_scanned: scans.blobs,
             bytes_scanned: scans.bytes,

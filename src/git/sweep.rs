@@ -178,6 +178,14 @@ impl RepoIgnore {
         })
     }
 
+    /// Nothing ignored.
+    pub fn none() -> Self {
+        RepoIgnore {
+            paths: Gitignore::empty(),
+            fingerprints: HashSet::new(),
+        }
+    }
+
     pub fn path_ignored(&self, path: &str) -> bool {
         self.paths
             .matched_path_or_any_parents(path, false)
@@ -185,33 +193,40 @@ impl RepoIgnore {
     }
 }
 
-/// Warnings for blobs that could not be read.
-pub fn failure_warnings(scans: &BlobScans) -> Vec<Warning> {
+/// Warnings for blobs that could not be read, each at the path `place` gives it (a path that
+/// holds it), or at the blob's id when none does.
+pub fn failure_warnings(
+    scans: &BlobScans,
+    place: impl Fn(&ObjectId) -> Option<String>,
+) -> Vec<Warning> {
     scans
         .failures
         .iter()
-        .map(|(id, message)| Warning::about(format!("{ORPHAN_PREFIX}{id}"), message))
+        .map(|(id, message)| match place(id) {
+            Some(path) => Warning::about(path, format!("{message} (blob {id})")),
+            None => Warning::about(format!("{ORPHAN_PREFIX}{id}"), message),
+        })
         .collect()
 }
 
-/// Warnings from inside blobs, each at the first path (in path order) that holds its blob,
-/// or at the blob's id when no commit holds it.
+/// Warnings about blobs (from inside them, or that they could not be read), each at the
+/// first path (in path order) that holds its blob, or at the blob's id when no commit holds
+/// it.
 fn placed_warnings(scans: &BlobScans, prov: &Provenance) -> Vec<Warning> {
+    let failed: HashSet<ObjectId> = scans.failures.iter().map(|(id, _)| *id).collect();
     let mut first_path: HashMap<ObjectId, &str> = HashMap::new();
     for (path, blob) in prov.holders.keys() {
-        if scans.warnings.contains_key(blob) {
+        if scans.warnings.contains_key(blob) || failed.contains(blob) {
             let entry = first_path.entry(*blob).or_insert(path.as_str());
             if path.as_str() < *entry {
                 *entry = path.as_str();
             }
         }
     }
-    let mut out = Vec::new();
+    let place = |blob: &ObjectId| first_path.get(blob).map(|p| p.to_string());
+    let mut out = failure_warnings(scans, place);
     for (blob, ws) in &scans.warnings {
-        let path = match first_path.get(blob) {
-            Some(p) => p.to_string(),
-            None => format!("{ORPHAN_PREFIX}{blob}"),
-        };
+        let path = place(blob).unwrap_or_else(|| format!("{ORPHAN_PREFIX}{blob}"));
         out.extend(ws.iter().map(|w| w.at(Some(path.clone()))));
     }
     out
@@ -224,7 +239,19 @@ fn sweep_repo(
     ctx: &ScanContext<'_>,
 ) -> Result<RepoOutput, GitError> {
     let repo = found.repo.to_thread_local();
-    let ignore = RepoIgnore::read(&repo)?;
+    let mut ignore_problem = None;
+    let ignore = match RepoIgnore::read(&repo) {
+        Ok(ignore) => ignore,
+        // One repository among many with a broken ignore file is still swept, unsuppressed:
+        // skipping it would lose its keys.
+        Err(e) if found.name.is_some() => {
+            ignore_problem = Some(Warning::general(format!(
+                "{e}; swept without its .keyhoundignore"
+            )));
+            RepoIgnore::none()
+        }
+        Err(e) => return Err(e),
+    };
     // Blobs are scanned while history is still being enumerated.
     let (scans, history) = scan_blob_stream(
         &found.repo,
@@ -234,16 +261,18 @@ fn sweep_repo(
         |on_blob| history::enumerate(&found.repo.to_thread_local(), opts, on_blob),
     );
     let history = history?;
-    // Blobs with warnings are placed too, so that a warning names a path, not a blob id.
+    // Blobs with warnings (and those that could not be read: missing from a damaged
+    // repository, not only unreachable ones) are placed too, so that a warning names a path.
     let hot: gix::hashtable::HashSet<ObjectId> = scans
         .found
         .keys()
         .chain(scans.warnings.keys())
+        .chain(scans.failures.iter().map(|(id, _)| id))
         .copied()
         .collect();
     let prov = provenance::attribute(&repo, &history, &hot)?;
-    let mut warnings = failure_warnings(&scans);
-    warnings.extend(placed_warnings(&scans, &prov));
+    let mut warnings = placed_warnings(&scans, &prov);
+    warnings.extend(ignore_problem);
     let mut out = RepoOutput {
         occurrences: attributed(&history, &scans, &prov, &ignore, found.name.as_deref()),
         warnings,

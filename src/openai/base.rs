@@ -24,7 +24,11 @@ pub enum BaseError {
     Invalid(String),
     #[error("API base URL {0:?} must be https:// or http:// to a loopback host")]
     Scheme(String),
-    #[error("API base URL {0:?} must not hold a user name, password, query or fragment")]
+    /// Holds the base without what it must not hold (which may be a credential).
+    #[error(
+        "API base URL {0:?} must not hold a user name, password, query or fragment \
+         (not repeated here)"
+    )]
     Extra(String),
     #[error(
         "API base URL {0:?} is plain http:// to a host that is not loopback; use https:// \
@@ -39,7 +43,7 @@ impl ApiBase {
         let shown = crate::openai::error::sanitize(url);
         let trimmed = url.trim_end_matches('/');
         if trimmed.contains(['@', '?', '#']) {
-            return Err(BaseError::Extra(shown));
+            return Err(BaseError::Extra(scheme_and_host(&shown)));
         }
         let uri: Uri = trimmed
             .parse()
@@ -85,6 +89,16 @@ impl Default for ApiBase {
             https: true,
         }
     }
+}
+
+/// `scheme://host` of a URL that holds user info, a query or a fragment, for an error that
+/// must not repeat a password or token: everything after the host, and before the last `@`
+/// of the authority, is left out.
+fn scheme_and_host(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    format!("{scheme}://{host}")
 }
 
 /// `localhost`, `127.0.0.0/8` or `::1` (brackets allowed).
@@ -134,6 +148,38 @@ mod tests {
             Err(BaseError::Extra(_))
         ));
         assert!(ApiBase::parse("not a url").is_err());
+    }
+
+    #[test]
+    fn a_refused_base_never_repeats_its_credentials() {
+        for (url, shown) in [
+            (
+                "https://alice:hunter2@api.example.com/v1",
+                "https://api.example.com",
+            ),
+            (
+                "https://tok3n@api.example.com/v1",
+                "https://api.example.com",
+            ),
+            (
+                "https://api.example.com/v1?key=tok3n",
+                "https://api.example.com",
+            ),
+            (
+                "https://api.example.com/v1#tok3n",
+                "https://api.example.com",
+            ),
+            (
+                "https://api.example.com/tok3n@x/v1",
+                "https://api.example.com",
+            ),
+        ] {
+            let e = ApiBase::parse(url).unwrap_err().to_string();
+            assert!(e.contains(&format!("{shown:?}")), "{e}");
+            for secret in ["hunter2", "tok3n", "alice"] {
+                assert!(!e.contains(secret), "{e}");
+            }
+        }
     }
 
     #[test]

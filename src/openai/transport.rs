@@ -71,14 +71,25 @@ pub(crate) struct Reply {
 }
 
 impl Reply {
-    /// The API's `error.type` and `error.code`, when the body is an error object.
+    /// The API's `error.type` and `error.code`, when the body is an error object and they
+    /// are identifiers such as `invalid_api_key`. Anything else is dropped: these end up in
+    /// error messages, and a server (or a gateway at the base) that echoes the bearer key
+    /// there must not get it printed.
     pub fn error_fields(&self) -> (Option<String>, Option<String>) {
         let parsed: ErrorResponse = serde_json::from_slice(&self.body).unwrap_or_default();
         (
-            parsed.error.kind.map(|s| sanitize(&s)),
-            parsed.error.code.map(|s| sanitize(&s)),
+            parsed.error.kind.filter(|s| is_api_token(s)),
+            parsed.error.code.filter(|s| is_api_token(s)),
         )
     }
+}
+
+/// An error `type` or `code` as the API writes them: lowercase letters, digits, `_`, `.`
+/// and `-`, at most 64 characters. A key (mixed case, and longer) is none.
+fn is_api_token(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-'))
 }
 
 /// The largest response body read (a page of 100 keys is ~40 KB).
@@ -358,3 +369,6 @@ pub(crate) fn segment(id: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

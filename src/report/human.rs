@@ -87,10 +87,16 @@ pub fn write_summary<W: Write>(report: &Report, mut err: W) -> io::Result<()> {
                 "keyhound: warning: {}!/{}: {}",
                 sanitize(p),
                 sanitize(m),
-                w.message
+                sanitize(&w.message)
             )?,
-            (Some(p), None) => writeln!(err, "keyhound: warning: {}: {}", sanitize(p), w.message)?,
-            (None, _) => writeln!(err, "keyhound: warning: {}", w.message)?,
+            // Messages quote what they are about (a tar member's name, a git error).
+            (Some(p), None) => writeln!(
+                err,
+                "keyhound: warning: {}: {}",
+                sanitize(p),
+                sanitize(&w.message)
+            )?,
+            (None, _) => writeln!(err, "keyhound: warning: {}", sanitize(&w.message))?,
         }
     }
     let occurrences: usize = report.findings.iter().map(|f| f.locations.len()).sum();
@@ -119,9 +125,47 @@ fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
     }
 }
 
-/// Replaces control characters in a path so that a file name cannot drive the terminal.
+/// Replaces control characters in a path so that a file name cannot drive the terminal,
+/// and bidirectional overrides and isolates so that it cannot reorder what is shown.
 pub fn sanitize(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Warning;
+
+    #[test]
+    fn warnings_cannot_drive_or_reorder_the_terminal() {
+        let report = Report {
+            rules: crate::rules::RuleSet::builtin().unwrap(),
+            findings: Vec::new(),
+            warnings: vec![
+                Warning::about("a\x1b[2J.tar", "damaged: member b\x1b]0;title\x07"),
+                Warning::general("listing \u{202E}txt.exe\u{202C} failed\r"),
+            ],
+            stats: Default::default(),
+            completed: true,
+            category: "keyhound/".into(),
+        };
+        let mut err = Vec::new();
+        write_summary(&report, &mut err).unwrap();
+        let text = String::from_utf8(err).unwrap();
+        for bad in ['\x1b', '\x07', '\r', '\u{202E}', '\u{202C}'] {
+            assert!(!text.contains(bad), "{bad:?} in {text:?}");
+        }
+        assert!(
+            text.contains("damaged: member b\u{FFFD}]0;title\u{FFFD}"),
+            "{text}"
+        );
+    }
 }

@@ -46,9 +46,12 @@ pub struct SarifInput {
 /// Reads and parses the SARIF file at `path`.
 pub fn read(path: &Path) -> Result<SarifInput, SarifInputError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| SarifInputError::Unreadable {
-        path: shown.clone(),
-        reason: crate::scan::walk::io_reason(&e),
+    let limit = crate::config::input::REPORT_FILE_LIMIT;
+    let bytes = crate::config::input::read_bounded(path, limit).map_err(|e| {
+        SarifInputError::Unreadable {
+            path: shown.clone(),
+            reason: crate::scan::walk::io_reason(&e),
+        }
     })?;
     parse(&bytes, &shown)
 }
@@ -122,6 +125,14 @@ pub fn parse(bytes: &[u8], path: &str) -> Result<SarifInput, SarifInputError> {
                 Some(_) => return Err(invalid(format!("{at}: crossCheck is not an object"))),
             }
         }
+    }
+    // Another tool's SARIF proposes nothing: say so, rather than plan nothing and exit 0.
+    if input.runs == 0 {
+        return Err(invalid(
+            "no run of keyhound in it (tool.driver.name): write it with keyhound scan \
+             --cross-check --format sarif"
+                .into(),
+        ));
     }
     if input.results > 0 && seen.values().all(|s| !s.cross_checked) {
         return Err(SarifInputError::NotCrossChecked {

@@ -68,9 +68,12 @@ impl RuleSet {
         for path in extra {
             let path = path.as_ref();
             let origin = path.display().to_string();
-            let text = std::fs::read_to_string(path).map_err(|source| RuleError::Read {
-                path: origin.clone(),
-                source,
+            let limit = crate::config::input::RULE_FILE_LIMIT;
+            let text = crate::config::input::read_bounded_text(path, limit).map_err(|source| {
+                RuleError::Read {
+                    path: origin.clone(),
+                    source,
+                }
             })?;
             specs.extend(parse_rules(&text, &origin)?);
         }

@@ -96,11 +96,13 @@ pub fn prepare_roots(
 }
 
 /// Reads `dir/.keyhoundignore` (absent: nothing ignored): its fingerprints go into
-/// `suppressions`, its patterns into the returned matcher, relative to `dir`.
+/// `suppressions`, its patterns into the returned matcher, relative to `dir`. A file that is
+/// there but cannot be used (unreadable, a directory, not UTF-8 text) is an error: silently
+/// dropping it would drop every suppression the user wrote in it.
 pub fn read_ignore_file(dir: &Path, suppressions: &mut Suppressions) -> Result<Gitignore, String> {
     let mut builder = GitignoreBuilder::new(dir);
     let file = dir.join(IGNORE_FILE);
-    if let Ok(text) = std::fs::read_to_string(&file) {
+    if let Some(text) = ignore_file_text(&file)? {
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
             if is_fingerprint(line) {
@@ -115,6 +117,23 @@ pub fn read_ignore_file(dir: &Path, suppressions: &mut Suppressions) -> Result<G
     builder
         .build()
         .map_err(|e| format!("{}: {e}", file.display()))
+}
+
+/// The text of an ignore file, without a UTF-8 byte-order mark; `None` when there is none.
+fn ignore_file_text(file: &Path) -> Result<Option<String>, String> {
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot read {}: {}", file.display(), io_reason(&e))),
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(Some(text.to_string())),
+        Err(_) => Err(format!(
+            "{}: not UTF-8 text (saved as UTF-16?): its paths and fingerprints cannot be read",
+            file.display()
+        )),
+    }
 }
 
 fn is_fingerprint(line: &str) -> bool {

@@ -138,6 +138,13 @@ fn malformed_files_are_refused_with_the_place_that_is_wrong() {
         (b"{not json".to_vec(), "not JSON (line 1, column 2)"),
         (b"{\"version\":\"2.1.0\"}".to_vec(), "no runs array"),
         (
+            br#"{"runs": [{"tool": {"driver": {"name": "gitleaks"}}, "results": []}]}"#.to_vec(),
+            "no run of keyhound in it (tool.driver.name): write it with keyhound scan --cross-check \
+             --format sarif",
+        ),
+        (br#"{"runs": []}"#.to_vec(), "no run of keyhound in it (tool.driver.name): write it with keyhound scan --cross-check \
+             --format sarif"),
+        (
             log(vec![vec![result("abc", "a", 1, Some(live("p", "k")))]]),
             "runs[0].results[0] has no secretSha256/v1 fingerprint",
         ),

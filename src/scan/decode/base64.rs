@@ -37,14 +37,26 @@ pub struct EncodedHit {
 }
 
 /// A key found by decoding: the encoded text that holds it (`start..end` in the buffer),
-/// the decoded key, and how many times it was encoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// the decoded key, and how many times it was encoded. Its `Debug` shows the key redacted.
+#[derive(Clone, PartialEq, Eq)]
 pub struct DecodedMatch {
     pub rule: usize,
     pub start: usize,
     pub end: usize,
     pub key: Vec<u8>,
     pub depth: u8,
+}
+
+impl std::fmt::Debug for DecodedMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DecodedMatch")
+            .field("rule", &self.rule)
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .field("key", &crate::secret::Secret::from_bytes(&self.key))
+            .field("depth", &self.depth)
+            .finish()
+    }
 }
 
 const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -208,3 +208,21 @@ proptest! {
         prop_assert!(scan(twice.as_bytes(), CHUNK).is_empty());
     }
 }
+
+#[test]
+fn a_decoded_match_debug_prints_its_key_redacted() {
+    let key = FakeKeys::new(12).key(Family::Project);
+    let m = DecodedMatch {
+        rule: 0,
+        start: 0,
+        end: 10,
+        key: key.as_bytes().to_vec(),
+        depth: 1,
+    };
+    let shown = format!("{m:?}");
+    // Neither as text nor as the list of byte values a derived Debug prints.
+    let as_bytes = format!("{:?}", &key.as_bytes()[..12]);
+    assert!(!shown.contains(&key) && !shown.contains(MARKER), "{shown}");
+    assert!(!shown.contains(as_bytes.trim_end_matches(']')), "{shown}");
+    assert!(shown.contains(&crate::secret::redact(&key)), "{shown}");
+}
