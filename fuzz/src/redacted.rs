@@ -38,10 +38,13 @@ pub fn check(data: &[u8]) {
         Secret::new(text.as_ref()).redacted(),
     ];
     for form in forms {
-        // A `*` mask of a key that holds no mask character keeps its length.
+        // A `*` mask of a key that holds no mask character keeps its length. A form that
+        // shows no tail (it ends in a mask character) parses to nothing on purpose: it would
+        // match every key of its prefix.
         let Some(r) = Redacted::parse(&form) else {
+            let tail_less = form.ends_with(['*', '.', '…']);
             assert!(
-                stars.is_empty() && form.starts_with(&head),
+                tail_less || (stars.is_empty() && form.starts_with(&head)),
                 "{form:?} has no mask"
             );
             continue;
