@@ -2,8 +2,10 @@
 //!
 //! A file of any size is read in fixed-size buffers; each buffer keeps the tail of the previous
 //! one ([`OVERLAP`] bytes) so that a key cut by a buffer boundary is still found whole, and is
-//! reported exactly once. Line numbers are counted lazily: a file without a key is never
-//! scanned for newlines unless it spans several buffers.
+//! reported exactly once; it also keeps [`ALLOW_REACH`] bytes on either side of every key it
+//! reports, so that an allow comment on the key's line is seen wherever the boundary falls.
+//! Line numbers are counted lazily: a file without a key is never scanned for newlines unless
+//! it spans several buffers.
 
 use super::decode::base64::{self, DecodedMatch, EncodedHit, Ends};
 use super::matcher::{Matcher, RawMatch, OVERLAP};
@@ -13,10 +15,15 @@ use std::io::{self, Read};
 
 /// Bytes read per buffer, beyond the overlap.
 pub const CHUNK: usize = 256 * 1024;
-/// Bytes kept before the first reportable position, for the left boundary check.
-const CONTEXT: usize = 16;
 /// How far around a key to look for a `keyhound:allow` comment on its line.
 const ALLOW_REACH: usize = 4096;
+/// Bytes kept before the first reportable position: for the left boundary check, and for an
+/// allow comment earlier on the key's line.
+const CONTEXT: usize = ALLOW_REACH;
+/// Bytes at the end of a buffer that are not reported from, but kept for the next one: a key
+/// cut by the boundary ([`OVERLAP`]) and, after the longest key, the rest of its line up to
+/// [`ALLOW_REACH`].
+const TAIL: usize = OVERLAP + ALLOW_REACH;
 
 /// A key found in one input. Columns count UTF-16 code units; `end_column` is exclusive.
 #[derive(Debug, Clone)]
@@ -99,7 +106,7 @@ impl BufferScanner {
         sniff: impl FnOnce(&[u8]) -> Option<T>,
     ) -> io::Result<Scanned<T>> {
         let mut sniff = Some(sniff);
-        let capacity = self.chunk + OVERLAP + CONTEXT;
+        let capacity = self.chunk + TAIL + CONTEXT;
         if self.buf.len() != capacity {
             self.buf = vec![0; capacity];
         }
@@ -129,7 +136,7 @@ impl BufferScanner {
             let report_to = if eof {
                 filled
             } else {
-                filled.saturating_sub(OVERLAP).max(report_from)
+                filled.saturating_sub(TAIL).max(report_from)
             };
             self.raw.clear();
             self.hits.clear();

@@ -53,6 +53,29 @@ fn allow_comments_mark_the_line() {
     assert_eq!(allowed, vec![true, false, true]);
 }
 
+/// Whether a key is allowed must not depend on where a buffer boundary falls: an allow
+/// comment within reach on the key's line, before or after it, is seen with any buffer size.
+#[test]
+fn allow_comments_far_along_the_line_are_seen_across_buffer_boundaries() {
+    let key = FakeKeys::new(9).key(Family::Unowned);
+    let pad = "x".repeat(ALLOW_REACH - 200);
+    let before = format!(
+        "# keyhound:allow {pad} {key}
+"
+    );
+    let after = format!(
+        "{key} {pad} // gitleaks:allow
+"
+    );
+    for text in [before, after] {
+        for chunk in [1, 2, 35, 300, 1000, CHUNK] {
+            let found = scan(text.as_bytes(), chunk);
+            assert_eq!(found.len(), 1, "chunk {chunk}");
+            assert!(found[0].allowed, "chunk {chunk}: {}", &text[..20]);
+        }
+    }
+}
+
 #[test]
 fn non_utf8_bytes_do_not_hide_keys() {
     let key = FakeKeys::new(4).key(Family::ServiceAccount);
