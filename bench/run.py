@@ -4,7 +4,7 @@
 Speed claims about keyhound come only from this script. See bench/README.md.
 Python 3 standard library only. It prints figures and exits 0; it asserts nothing.
 """
-import argparse, json, os, random, shutil, statistics, string, subprocess, sys, tempfile, time
+import argparse, json, os, pickle, random, shutil, statistics, string, subprocess, sys, tempfile, time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.path.join(REPO, os.environ.get("CARGO_TARGET_DIR", "target"))  # join keeps absolute paths
@@ -249,19 +249,77 @@ def time_archives(kh, corpus, runs):
             "planted": corpus["planted"], "content_mb": corpus["content_bytes"] / 2**20}
 
 
+def rss_text(mb, floor):
+    """An RSS figure, marked when it is within 1 MB of the launcher's floor: keyhound used at
+    most that much, perhaps less."""
+    return f"<= {mb:.1f} MB" if mb <= floor + 1 else f"{mb:.1f} MB"
+
+
+def rss_floor():
+    """The peak RSS the launcher gives a command that uses next to nothing (`true`): an RSS
+    figure at this floor says only that keyhound used no more."""
+    return run_measured(["true"])[1]
+
+
 # ---- part 3: timing --------------------------------------------------------------------------
-def run_measured(cmd, stdout=subprocess.DEVNULL):
-    """Runs cmd; returns (wall seconds, peak RSS in MB) of that one process (os.wait4), and
-    records its CPU seconds (user + system) in CPU_TIMES under the command's key."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    if p.returncode not in (0, 1):
-        log(f"warning: exit {p.returncode}: {' '.join(cmd)}")
-    CPU_TIMES.setdefault(tuple(cmd), []).append(usage.ru_utime + usage.ru_stime)
-    return wall, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+def run_measured(cmd):
+    """Runs cmd (output to /dev/null); returns (wall seconds, peak RSS in MB) of that one
+    process (`os.wait4`), and records its CPU seconds (user + system) in CPU_TIMES under the
+    command's key. The launcher starts it (see start_launcher)."""
+    if LAUNCHER is None:
+        start_launcher()
+    _, requests, results = LAUNCHER
+    pickle.dump((list(cmd), os.getcwd()), requests)
+    requests.flush()
+    wall, code, cpu, maxrss_kib = pickle.load(results)
+    if code not in (0, 1):
+        log(f"warning: exit {code}: {' '.join(cmd)}")
+    CPU_TIMES.setdefault(tuple(cmd), []).append(cpu)
+    return wall, maxrss_kib / 1024  # ru_maxrss is in KiB on Linux
+
+
+# The process that starts every measured command: (pid, request pipe, result pipe).
+LAUNCHER = None
+
+
+def start_launcher():
+    """Forks the launcher while this process is still small. A command's peak RSS begins at
+    that of the process that forks it, so commands are forked by this small process, never
+    by the harness, which grows as it reads reports. Each main calls it first."""
+    global LAUNCHER
+    if LAUNCHER is not None:
+        return
+    req_r, req_w = os.pipe()
+    res_r, res_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(req_w)
+        os.close(res_r)
+        requests, results = os.fdopen(req_r, "rb"), os.fdopen(res_w, "wb")
+        while True:
+            try:
+                cmd, cwd = pickle.load(requests)
+            except EOFError:
+                os._exit(0)
+            t0 = time.perf_counter()
+            child = os.fork()
+            if child == 0:
+                try:
+                    os.chdir(cwd)
+                    null = os.open(os.devnull, os.O_RDWR)
+                    os.dup2(null, 1)
+                    os.dup2(null, 2)
+                    os.execvp(cmd[0], cmd)
+                finally:
+                    os._exit(127)
+            _, status, usage = os.wait4(child, 0)
+            wall = time.perf_counter() - t0
+            pickle.dump((wall, os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime,
+                         usage.ru_maxrss), results)
+            results.flush()
+    os.close(req_r)
+    os.close(res_w)
+    LAUNCHER = (pid, os.fdopen(req_w, "wb"), os.fdopen(res_r, "rb"))
 
 
 # CPU seconds of every measured run, by command: on a loaded machine (the load average is
@@ -329,6 +387,8 @@ def print_runs(label, times):
 
 def report(meta, tree, big, archives):
     print("\n== keyhound benchmark ==")
+    floor = rss_floor()
+    meta["rss floor"] = f"{floor:.1f} MB (peak RSS of `true` started by the launcher)"
     for k, v in meta.items():
         print(f"{k:<12} {v}")
     rows = []
@@ -350,7 +410,7 @@ def report(meta, tree, big, archives):
                  ("tree: CPU s kh / off / rg", "{kh:.2f} / {kh_off:.2f} / {rg:.2f}".format(**tree['cpu']), "(user + system, medians)"),
                  ("tree: CPU ratio keyhound/rg", f"{tree['cpu_ratio']:.2f}", "(informational)"),
                  ("tree: CPU ratio on/off", f"{tree['cpu_decode_ratio']:.2f}", "(informational)"),
-                 ("tree: keyhound peak RSS", f"{tree['kh_rss_mb']:.1f} MB", f"< {RSS_TARGET_MB} MB  {verdict(tree['kh_rss_mb'] < RSS_TARGET_MB)}"),
+                 ("tree: keyhound peak RSS", rss_text(tree['kh_rss_mb'], floor), f"< {RSS_TARGET_MB} MB  {verdict(tree['kh_rss_mb'] < RSS_TARGET_MB)}"),
                  ("tree: matches kh / rg", f"{c['kh_matches']} / {c['rg_matches']}", "")]
     if big:
         c = big["counts"]
@@ -366,7 +426,7 @@ def report(meta, tree, big, archives):
                  ("big file: ratio keyhound/rg", f"{big['ratio']:.2f}", "(informational)"),
                  ("big file: ratio decoding on/off", f"{big['decode_ratio']:.2f}", f"<= {DECODE_TARGET}  {verdict(big['decode_ratio'] <= DECODE_TARGET)}"),
                  ("big file: CPU ratio on/off", f"{big['cpu_decode_ratio']:.2f}", "(informational)"),
-                 ("big file: keyhound peak RSS", f"{big['kh_rss_mb']:.1f} MB", f"< {RSS_TARGET_MB} MB  {verdict(big['kh_rss_mb'] < RSS_TARGET_MB)}"),
+                 ("big file: keyhound peak RSS", rss_text(big['kh_rss_mb'], floor), f"< {RSS_TARGET_MB} MB  {verdict(big['kh_rss_mb'] < RSS_TARGET_MB)}"),
                  ("big file: matches kh / rg", f"{c['kh_matches']} / {c['rg_matches']}", "")]
     if archives:
         a = archives
@@ -377,7 +437,7 @@ def report(meta, tree, big, archives):
         rows += [("archives: keyhound median", f"{a['median']:.2f} s", ""),
                  ("archives: unpacked MB/s", f"{a['content_mb'] / a['median']:.0f}", "(content bytes / median)"),
                  ("archives: --no-archives median", f"{a['off_median']:.2f} s", "(informational)"),
-                 ("archives: keyhound peak RSS", f"{a['rss_mb']:.1f} MB", f"< {RSS_TARGET_MB} MB  {verdict(a['rss_mb'] < RSS_TARGET_MB)}"),
+                 ("archives: keyhound peak RSS", rss_text(a['rss_mb'], floor), f"< {RSS_TARGET_MB} MB  {verdict(a['rss_mb'] < RSS_TARGET_MB)}"),
                  ("archives: found / planted", f"{a['found']} / {a['planted']}", verdict(a['found'] == a['planted']))]
     print_rows(rows, 30, 14)
 
@@ -405,6 +465,7 @@ def main():
     ap.add_argument("--archive-crates", type=int, default=400, help="crates packed into the archive corpus")
     ap.add_argument("--seed", type=int, help="random seed for the planted keys (default: fresh)")
     args = ap.parse_args()
+    start_launcher()
     rng = random.Random(args.seed)
     rg, kh = ensure_ripgrep(), build_keyhound()
     meta = {"keyhound": f"{kh} ({version([kh])})", "ripgrep": f"{rg} ({version([rg])})",
