@@ -3,7 +3,10 @@
 //!
 //! Stage: cross-check. Evidence: a key created after the commit that introduced the leak
 //! cannot be the leaked one; with `--verify-live`, `GET /models` as each candidate project
-//! (`OpenAI-Project`) tells projects apart. Only the liveness check sees the found key.
+//! (`OpenAI-Project`) tells projects apart. Evidence only narrows: it never removes the last
+//! candidate (a commit date is the committer's clock; a failed project check proves nothing),
+//! so a key that could be live never reads `not_found`. Only the liveness check sees the
+//! found key.
 
 use super::index::KeyIndex;
 use super::inventory::{is_admin_finding, Inventory};
@@ -25,8 +28,13 @@ pub fn attribute(
         .map(|r| r.attribution.clone())
         .collect();
     let before = candidates.len();
+    let mut created_after_leak = false;
     if let Some(leaked_at) = finding.introduced_at() {
-        candidates.retain(|c| c.created_at <= leaked_at);
+        if candidates.iter().any(|c| c.created_at <= leaked_at) {
+            candidates.retain(|c| c.created_at <= leaked_at);
+        } else {
+            created_after_leak = !candidates.is_empty();
+        }
     }
     let mut confirmed_project = None;
     let mut live_status = None;
@@ -39,15 +47,25 @@ pub fn attribute(
                 .filter_map(|c| c.project_id.as_deref())
                 .collect();
             if projects.len() > 1 {
-                let accepted: BTreeSet<String> = projects
-                    .into_iter()
-                    .filter(|p| check.check(&finding.secret, Some(p)) == LiveStatus::Live)
-                    .map(str::to_string)
-                    .collect();
+                // Only a definite "not this project" rules a project out: a check that
+                // failed (a 5xx, a 429 after retries, an unexpected answer) is no evidence,
+                // and a key the API just accepted must not end up `not_found`.
+                let (mut accepted, mut refused) = (BTreeSet::new(), BTreeSet::new());
+                for p in projects {
+                    match check.check(&finding.secret, Some(p)) {
+                        LiveStatus::Live => accepted.insert(p.to_string()),
+                        LiveStatus::MismatchedProject => refused.insert(p.to_string()),
+                        LiveStatus::Revoked | LiveStatus::Unknown => false,
+                    };
+                }
                 if accepted.len() == 1 {
                     confirmed_project = accepted.iter().next().cloned();
+                    candidates
+                        .retain(|c| c.project_id.as_ref().is_none_or(|p| accepted.contains(p)));
+                } else {
+                    candidates
+                        .retain(|c| c.project_id.as_ref().is_none_or(|p| !refused.contains(p)));
                 }
-                candidates.retain(|c| c.project_id.as_ref().is_none_or(|p| accepted.contains(p)));
             }
         }
     }
@@ -63,6 +81,7 @@ pub fn attribute(
         attribution: None,
         candidates: Vec::new(),
         excluded,
+        created_after_leak,
         liveness: live_status,
         error: None,
     };

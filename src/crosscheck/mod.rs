@@ -117,6 +117,10 @@ pub struct CrossCheck {
     pub candidates: Vec<Attribution>,
     /// Candidates ruled out by evidence: created after the leak, or refused for their project.
     pub excluded: usize,
+    /// Every candidate was created after the commit that introduced the leak. The date rule
+    /// then rules nothing out (a commit's date is the committer's clock, and a key that
+    /// matches must not look clean), but the evidence disagrees: revocation leaves it alone.
+    pub created_after_leak: bool,
     /// What `GET /models` said, with `--verify-live`.
     pub liveness: Option<LiveStatus>,
     /// Why the status is `error`.
@@ -131,6 +135,7 @@ impl CrossCheck {
             attribution: None,
             candidates: Vec::new(),
             excluded: 0,
+            created_after_leak: false,
             liveness: None,
             error: Some(message.into()),
         }

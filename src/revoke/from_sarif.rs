@@ -8,7 +8,9 @@
 //! key id. Nothing else in the file is trusted: [`super::lookup::resolve`] and the
 //! re-confirmation ask the API about every target before its DELETE.
 
-use super::from_scan::{ambiguous_reason, error_reason, listed, not_found_reason};
+use super::from_scan::{
+    ambiguous_reason, created_after_leak_reason, error_reason, listed, not_found_reason,
+};
 use super::{Details, LeftAlone, Status, Subject, Target};
 use crate::report::sarif::SECRET_FINGERPRINT;
 use serde_json::{Map, Value};
@@ -195,6 +197,9 @@ fn read_check(check: &Map<String, Value>, entry: &mut Seen) -> Result<(), String
     };
     let status = text("status")?.ok_or("crossCheck.status is missing")?;
     match status {
+        "live" if check.get("createdAfterLeak") == Some(&Value::Bool(true)) => {
+            entry.not_live.get_or_insert(created_after_leak_reason());
+        }
         "live" => {
             let key_id = id("keyId")?.ok_or("a live crossCheck has no keyId")?;
             let subject = match text("keyKind")? {

@@ -49,6 +49,7 @@ pub fn targets(findings: &[Finding], cc: &CrossCheckReport) -> (Vec<Target>, Vec
 fn subject_of(check: &CrossCheck) -> Result<(Subject, &Attribution), String> {
     use crate::crosscheck::Status as Cc;
     match check.status {
+        Cc::Live if check.created_after_leak => return Err(created_after_leak_reason()),
         Cc::Live => {}
         Cc::Ambiguous => {
             let ids: Vec<String> = check
@@ -111,6 +112,14 @@ pub(super) fn not_found_reason(works: bool) -> String {
         ""
     };
     format!("not in the organization's listings: nothing to revoke{works}")
+}
+
+/// Why a unique match created after the leak's commit is left alone.
+pub(super) fn created_after_leak_reason() -> String {
+    "the only matching key was created after the commit that introduced the leak: it is the \
+     leaked key if that commit's clock was wrong, or another key with the same visible \
+     characters; confirm it by its id before revoking it"
+        .into()
 }
 
 /// Why a key whose cross-check failed is left alone.
@@ -182,6 +191,7 @@ mod tests {
             attribution,
             candidates: Vec::new(),
             excluded: 0,
+            created_after_leak: false,
             liveness: None,
             error: None,
         }
@@ -261,5 +271,23 @@ mod tests {
         );
         assert!(left.iter().all(|l| l.status == Status::Skipped));
         assert!(!reasons.concat().contains("example.com"), "ids only");
+    }
+
+    #[test]
+    fn a_unique_match_created_after_the_leak_is_left_alone() {
+        let f = finding(1, Family::Project, "project");
+        let mut a = Attribution::empty(KeyKind::Project);
+        a.project_id = Some("proj_1".into());
+        a.key_id = "key_1".into();
+        let mut c = check(Cc::Live, Some(a));
+        c.created_after_leak = true;
+        let mut cc = CrossCheckReport::default();
+        cc.checks.insert(f.fingerprint.clone(), c);
+        let (targets, left) = targets(std::slice::from_ref(&f), &cc);
+        assert!(targets.is_empty());
+        assert_eq!(left.len(), 1);
+        assert!(left[0]
+            .reason
+            .starts_with("the only matching key was created after"));
     }
 }

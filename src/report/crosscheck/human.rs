@@ -130,6 +130,13 @@ pub fn write_incident_summary<W: Write>(
             writeln!(out, "  LIVE {}{}", f.redacted, liveness(c))?;
             writeln!(out, "       {}", key_line(a))?;
             writeln!(out, "       {}", where_leaked(f))?;
+            if c.created_after_leak {
+                writeln!(
+                    out,
+                    "       created after the commit that leaked it: a wrong commit clock, or \
+                     another key with the same visible characters"
+                )?;
+            }
         }
     }
     let section = |status: Status| -> Vec<&(&Finding, &CrossCheck)> {

@@ -97,6 +97,9 @@ fn check_value(check: &CrossCheck, audience: Audience) -> Value {
     if check.excluded > 0 {
         m.insert("excludedCandidates".into(), json!(check.excluded));
     }
+    if check.created_after_leak {
+        m.insert("createdAfterLeak".into(), json!(true));
+    }
     if let Some(l) = check.liveness {
         m.insert("liveness".into(), json!(l));
     }

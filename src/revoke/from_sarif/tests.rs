@@ -122,6 +122,19 @@ fn a_key_live_in_one_run_is_a_target_even_if_another_run_found_it_ambiguous() {
 }
 
 #[test]
+fn a_live_match_created_after_the_leak_is_left_alone() {
+    let mut check = live("proj_1", "key_1");
+    check["createdAfterLeak"] = json!(true);
+    let bytes = log(vec![vec![result(&fp(1), ".env", 1, Some(check))]]);
+    let input = parse(&bytes, "f").unwrap();
+    assert!(input.targets.is_empty());
+    assert_eq!(input.left_alone.len(), 1);
+    assert!(input.left_alone[0]
+        .reason
+        .starts_with("the only matching key was created after"));
+}
+
+#[test]
 fn other_tools_runs_are_ignored_and_an_empty_scan_proposes_nothing() {
     let bytes = serde_json::to_vec(&json!({"version": "2.1.0", "runs": [
         {"tool": {"driver": {"name": "other"}}, "results": [{"anything": 1}]},
