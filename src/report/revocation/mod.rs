@@ -15,15 +15,22 @@ use super::Report;
 use crate::crosscheck::CrossCheckReport;
 use crate::report::date::rfc3339;
 use crate::revoke::execute::{Record, RevocationReport};
-use crate::revoke::Subject;
+use crate::revoke::{Subject, Target};
 use serde_json::{json, Map, Value};
 use std::io::{self, Write};
 
 /// The property that holds a finding's revocation, in JSON and SARIF.
 pub const PROPERTY: &str = "revocation";
 
-fn key_kind(subject: &Subject) -> &'static str {
-    match subject {
+/// `service_account` for a key a service account owns (whichever action is planned for it),
+/// else the kind of the subject.
+fn key_kind(target: &Target) -> &'static str {
+    match &target.subject {
+        Subject::ProjectKey { .. }
+            if target.details.owner_type.as_deref() == Some("service_account") =>
+        {
+            "service_account"
+        }
         Subject::ProjectKey { .. } => "project",
         Subject::AdminKey { .. } => "admin",
         Subject::ServiceAccount { .. } => "service_account",
@@ -37,7 +44,7 @@ pub fn record_value(r: &Record) -> Value {
     m.insert("status".into(), json!(r.status.as_str()));
     m.insert("reason".into(), json!(r.reason));
     m.insert("action".into(), json!(r.action.as_ref().map(|a| a.name())));
-    m.insert("keyKind".into(), json!(subject.map(key_kind)));
+    m.insert("keyKind".into(), json!(r.target.as_ref().map(key_kind)));
     m.insert(
         "projectId".into(),
         json!(subject.and_then(Subject::project_id)),

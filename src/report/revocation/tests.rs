@@ -109,6 +109,7 @@ fn the_revocation_object_holds_ids_and_outcomes_only() {
     assert_eq!(v["requestId"], "req_1");
     assert_eq!(v["livenessAfter"], "revoked");
     assert_eq!(record_value(&rev.records[1])["serviceAccountId"], "sa_1");
+    assert_eq!(record_value(&rev.records[1])["keyKind"], "service_account");
     assert_eq!(record_value(&rev.records[2])["selfRevocation"], true);
     let left = record_value(&rev.records[3]);
     assert_eq!(
