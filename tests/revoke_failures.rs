@@ -192,5 +192,12 @@ fn yes_without_audit_log_and_revoke_without_cross_check_are_exit_2_before_any_re
         "keyhound: error: cannot open audit log no/such/dir/audit.jsonl: no such file or \
          directory\n"
     );
+    // A device is read to learn earlier revocations; it must not be read without end.
+    let run = api.scan(t.path(), &["--revoke", "--yes", "--audit-log", "/dev/full"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "keyhound: error: audit log /dev/full is not a regular file\n"
+    );
     assert!(api.server.requests().is_empty());
 }

@@ -1,5 +1,5 @@
 //! Reading the files a user names (`--rules`, `--baseline`, `--admin-key-file`,
-//! `revoke --sarif`), with a size bound.
+//! `revoke --sarif`, `--audit-log`), with a size bound.
 //!
 //! Stage: configuration. A pipe is a fine source (`--admin-key-file <(pass show ...)`), so
 //! anything readable is read, but never without end: `/dev/zero` given by mistake is an error
@@ -15,6 +15,9 @@ pub const RULE_FILE_LIMIT: u64 = 16 << 20;
 /// Most bytes of a report read back (`--baseline`, `revoke --sarif`): a sweep of many
 /// repositories writes large ones.
 pub const REPORT_FILE_LIMIT: u64 = 2 << 30;
+
+/// Most bytes of an audit log read back for earlier revocations: millions of lines.
+pub const AUDIT_LOG_LIMIT: u64 = 1 << 30;
 
 /// The contents of `path`, or an error when it holds more than `limit` bytes.
 pub fn read_bounded(path: &Path, limit: u64) -> io::Result<Vec<u8>> {

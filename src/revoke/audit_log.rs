@@ -9,6 +9,7 @@
 
 use super::execute::Record;
 use super::{LeftAlone, Status};
+use crate::config::input::{read_bounded, AUDIT_LOG_LIMIT};
 use crate::report::date::rfc3339;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -137,9 +138,26 @@ struct Line {
 
 impl History {
     /// Reads the audit log at `path`; a missing file is an empty history, and a line that
-    /// does not parse (one cut short by a crash) is passed over.
-    pub fn read(path: &Path) -> History {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
+    /// does not parse (one cut short by a crash) is passed over. Anything but a regular
+    /// file (`/dev/full`, a FIFO), or one past [`AUDIT_LOG_LIMIT`], is the one-line reason
+    /// it cannot be the audit log.
+    pub fn read(path: &Path) -> Result<History, String> {
+        let shown = path.display();
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(History::default()),
+            Ok(m) if !m.is_file() => {
+                return Err(format!("audit log {shown} is not a regular file"))
+            }
+            _ => {}
+        }
+        let bytes = read_bounded(path, AUDIT_LOG_LIMIT).map_err(|e| {
+            format!(
+                "cannot read audit log {shown}: {}",
+                crate::scan::walk::io_reason(&e)
+            )
+        })?;
+        // A stray byte that is not UTF-8 spoils its line only, never the history.
+        let text = String::from_utf8_lossy(&bytes);
         let mut revoked = HashMap::new();
         for line in text.lines() {
             let Ok(line) = serde_json::from_str::<Line>(line) else {
@@ -151,7 +169,7 @@ impl History {
                 revoked.entry(fp).or_insert(line.time);
             }
         }
-        History { revoked }
+        Ok(History { revoked })
     }
 
     /// When the key with `fingerprint` was revoked, if a line says so.
@@ -202,7 +220,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("audit.jsonl");
         assert!(
-            History::read(&path).revoked.is_empty(),
+            History::read(&path).unwrap().revoked.is_empty(),
             "no file, no history"
         );
         let line = |fp: &str, outcome: &str| {
@@ -215,8 +233,16 @@ mod tests {
             r#"{"time":"T","fingerprint":"dd","outc"#.to_string(),
         ]
         .join("\n");
-        std::fs::write(&path, text).unwrap();
-        let h = History::read(&path);
+        let mut bytes = text.into_bytes();
+        bytes.extend_from_slice(b"\n\xff not text\n");
+        bytes.extend_from_slice(line("ee", "revoked").as_bytes());
+        std::fs::write(&path, bytes).unwrap();
+        let h = History::read(&path).unwrap();
+        assert_eq!(
+            h.revoked_at("ee"),
+            Some("T-ee"),
+            "a stray byte spoils only its line"
+        );
         assert_eq!(h.revoked_at("aa"), Some("T-aa"));
         assert_eq!(h.revoked_at("bb"), None);
         assert_eq!(h.revoked_at("cc"), Some("T-cc"));
@@ -254,5 +280,14 @@ mod tests {
         let err = AuditLog::open(&path).unwrap_err().to_string();
         assert!(err.starts_with("cannot open audit log "), "{err}");
         assert!(err.ends_with("no such file or directory"), "{err}");
+    }
+
+    #[test]
+    fn an_audit_log_that_is_not_a_regular_file_is_refused_before_any_request() {
+        let err = History::read(Path::new("/dev/full")).unwrap_err();
+        assert_eq!(err, "audit log /dev/full is not a regular file");
+        let dir = tempfile::tempdir().unwrap();
+        let err = History::read(dir.path()).unwrap_err();
+        assert!(err.ends_with("is not a regular file"), "{err}");
     }
 }

@@ -39,15 +39,15 @@ pub fn require_audit_log(options: &RevokeOptions) -> Result<(), UsageError> {
 /// The settings of `options`.
 pub fn from_options(options: &RevokeOptions) -> Result<RevokeSettings, UsageError> {
     require_audit_log(options)?;
+    // Read first: a path that cannot be the audit log stops the run before it is opened.
+    let history = match options.audit_log.as_deref() {
+        Some(path) => History::read(path).map_err(UsageError)?,
+        None => History::default(),
+    };
     let execute = match (options.yes, &options.audit_log) {
         (true, Some(path)) => Some(AuditLog::open(path).map_err(|e| UsageError(e.to_string()))?),
         _ => None,
     };
-    let history = options
-        .audit_log
-        .as_deref()
-        .map(History::read)
-        .unwrap_or_default();
     Ok(RevokeSettings {
         execute,
         delete_service_accounts: options.delete_service_accounts,
