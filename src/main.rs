@@ -9,8 +9,14 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            // Help and version go to stdout with 0; usage errors to stderr with 2.
-            let _ = e.print();
+            // Help and version go to stdout with 0, and help for a bare `keyhound` to stderr
+            // with 2; a usage error is one line, like every other error, with 2.
+            use clap::error::ErrorKind;
+            if !e.use_stderr() || e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                let _ = e.print();
+            } else {
+                output::eprint_line(&format!("keyhound: error: {}", usage_line(&e)));
+            }
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
@@ -36,4 +42,27 @@ fn main() -> ExitCode {
 /// archive member) replaced so that they cannot drive the terminal.
 fn one_line(e: &anyhow::Error) -> String {
     keyhound::report::human::sanitize(&format!("{e:#}").replace('\n', " "))
+}
+
+/// clap's error on one line: its message, the details it indents under it (possible
+/// values, missing arguments) and its tip; the usage block and the `--help` hint are left
+/// out (`keyhound <command> --help` has them).
+fn usage_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let mut parts: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        let line = line.strip_prefix("error: ").unwrap_or(line);
+        match line.strip_prefix("tip: ") {
+            Some(tip) => parts.push(format!("({tip})")),
+            None => parts.push(line.to_string()),
+        }
+    }
+    keyhound::report::human::sanitize(&parts.join(" "))
 }

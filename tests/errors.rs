@@ -27,6 +27,24 @@ fn bad_flag_is_exit_2() {
     assert_usage_error(&run_in(t.path(), &["scan", "--format", "xml"]), "xml");
     assert_usage_error(&run_in(t.path(), &["scan", "-j", "0"]), "--threads");
     assert_usage_error(&run_in(t.path(), &["scan", "-j", "1025"]), "--threads");
+    for args in [
+        &["scan", "--frobnicate"][..],
+        &["scan", "--format", "xml"],
+        &["scan", "--staged", "--history"],
+        &["revoke"],
+        &["audit", "--stale-days", "x"],
+        &["frobnicate"],
+    ] {
+        let run = run_in(t.path(), args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(
+            run.stderr.starts_with("keyhound: error: ") && run.stderr.lines().count() == 1,
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    let run = run_in(t.path(), &["scan", "--format", "xml"]);
+    assert!(run.stderr.contains("[possible values: human, json, sarif]"));
 }
 
 #[test]
