@@ -1,7 +1,7 @@
 //! Git scans look inside blobs as tree scans look inside files: archives, base64, UTF-16,
 //! with the guard rails' warnings naming the path that holds the blob.
 
-use crate::support::archives::{b64, utf16, zip};
+use crate::support::archives::{b64, gzip, gzip_named, utf16, zip};
 use crate::support::git::{locations, scan_json_in, Repo};
 use crate::support::tree::keys;
 use keyhound::fake::Family;
@@ -67,6 +67,35 @@ fn history_finds_keys_inside_committed_archives_encodings_and_utf16() {
     // The same switches as for trees turn the looking inside off.
     let (code, json, _) = scan_json_in(repo.path(), &["--history", "--no-decode", "--no-archives"]);
     assert_eq!(code, 0, "{json:#}");
+}
+
+#[test]
+fn a_gzip_blob_names_its_content_by_the_name_its_header_stores() {
+    let repo = Repo::init();
+    let mut gen = keys(905);
+    let (a, b) = (gen.key(Family::Project), gen.key(Family::Project));
+    repo.write(
+        "logs/app.log.gz",
+        gzip_named("app.log", format!("start\nK={a}\n").as_bytes()),
+    );
+    repo.write("logs/anon.gz", gzip(format!("K={b}\n").as_bytes()));
+    repo.commit_all("logs");
+    let (code, json, stderr) = scan_json_in(repo.path(), &["--history"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        paths(&json),
+        vec!["logs/anon.gz!/-:1", "logs/app.log.gz!/app.log:2"]
+    );
+    repo.write(
+        "logs/new.log.gz",
+        gzip_named(
+            "new.log",
+            format!("K={}\n", gen.key(Family::Admin)).as_bytes(),
+        ),
+    );
+    repo.git(&["add", "logs/new.log.gz"]);
+    let (_, json, _) = scan_json_in(repo.path(), &["--staged"]);
+    assert_eq!(paths(&json), vec!["logs/new.log.gz!/new.log:1"]);
 }
 
 #[test]

@@ -54,6 +54,15 @@ pub fn tar(members: &[(&str, &[u8])]) -> Vec<u8> {
     b.into_inner().expect("finish tar")
 }
 
+/// A gzip of `data` whose header stores `name`, as the `gzip` command writes one.
+pub fn gzip_named(name: &str, data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::GzBuilder::new()
+        .filename(name)
+        .write(Vec::new(), flate2::Compression::fast());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
 /// `data` gzip-compressed.
 pub fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());

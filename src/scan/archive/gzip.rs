@@ -20,8 +20,17 @@ pub(crate) fn scan(insp: &mut Inspector<'_>, reader: &mut dyn Read, place: &Plac
         count: consumed.clone(),
     };
     let decoder = MultiGzDecoder::new(compressed);
+    // A git blob has no file name of its own: the name the gzip header keeps (`gzip` writes
+    // one unless told not to) names the content there.
+    let name = match (
+        place.name.is_empty(),
+        decoder.header().and_then(|h| h.filename()),
+    ) {
+        (true, Some(stored)) => header_name(stored),
+        _ => content_name(&place.name),
+    };
     let mut limited = Limited::new(decoder, insp.budget.clone(), Cap::Consumed(consumed));
-    let mut content = Place::child(&place.member, &content_name(&place.name), level);
+    let mut content = Place::child(&place.member, &name, level);
     content.gzip_parent = Some(place.member.clone());
     insp.scan_stream(&mut limited, &content);
     if insp.budget.report_spent() {
@@ -47,9 +56,28 @@ pub fn content_name(name: &str) -> String {
     }
 }
 
+/// The last path component of the file name a gzip header stores, when it is usable text.
+fn header_name(stored: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stored);
+    let last = text.rsplit(['/', '\\']).next().unwrap_or_default();
+    match last.chars().any(char::is_control) || last.is_empty() {
+        true => content_name(""),
+        false => last.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::content_name;
+    use super::{content_name, header_name};
+
+    #[test]
+    fn a_stored_name_keeps_its_last_component_only() {
+        assert_eq!(header_name(b"app.log"), "app.log");
+        assert_eq!(header_name(b"../../etc/app.log"), "app.log");
+        assert_eq!(header_name(b"C:\\logs\\app.log"), "app.log");
+        assert_eq!(header_name(b"bad\x1b[2Jname"), "-");
+        assert_eq!(header_name(b""), "-");
+    }
 
     #[test]
     fn content_is_named_after_the_file() {
