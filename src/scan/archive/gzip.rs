@@ -1,6 +1,7 @@
 //! Gzip files (`.gz`, `.tgz`; concatenated members too): stream the decompressed content.
 //!
-//! Stage: read. The content is one member, named after the file without its `.gz`; when it
+//! Stage: read. The content is one member, named after the file without its `.gz` (a git
+//! blob, which has no file name, by the name the gzip header stores); when it
 //! is a tar, its files are listed directly under the gzip (`logs.tar.gz!/app.log`). The ratio
 //! cap is checked against the compressed bytes consumed so far, so a bomb stops after about
 //! [`super::RATIO_FLOOR`] bytes, whatever its size. Nothing is written anywhere.
