@@ -7,7 +7,7 @@
 use crate::cli::{Format, RulesCommand, RulesFormat, ScanArgs};
 use crate::config::{ScanConfig, UsageError};
 use crate::crosscheck::CrossCheckReport;
-use crate::finding::dedupe;
+use crate::finding::{dedupe, Warning};
 use crate::git::sweep;
 use crate::report::sarif::RunInfo;
 use crate::report::{self, Report};
@@ -129,7 +129,7 @@ fn finish(config: &ScanConfig, output: scan::ScanOutput) -> Report {
     Report {
         rules: config.rules.clone(),
         findings,
-        warnings: output.warnings,
+        warnings: output.warnings.into_iter().map(Warning::redacted).collect(),
         stats: output.stats,
         completed: true,
         category: config.category.clone(),

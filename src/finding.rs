@@ -134,6 +134,17 @@ impl Warning {
         }
     }
 
+    /// The warning with any key-shaped word in its path, member or message redacted (the
+    /// walker's and the git library's messages quote paths).
+    pub fn redacted(self) -> Self {
+        let redact = |s: String| crate::secret::redact_keys_in(&s).into_owned();
+        Warning {
+            path: self.path.map(redact),
+            member: self.member.map(redact),
+            message: redact(self.message),
+        }
+    }
+
     /// A warning about the file (or repository, or blob) reported as `path`.
     pub fn about(path: impl Into<String>, message: impl Into<String>) -> Self {
         Warning {

@@ -41,7 +41,8 @@ fn main() -> ExitCode {
 /// The error chain on one line, with control characters (from a path, a repository, an
 /// archive member) replaced so that they cannot drive the terminal.
 fn one_line(e: &anyhow::Error) -> String {
-    keyhound::report::human::sanitize(&format!("{e:#}").replace('\n', " "))
+    let line = format!("{e:#}").replace('\n', " ");
+    keyhound::report::human::sanitize(&keyhound::secret::redact_keys_in(&line))
 }
 
 /// clap's error on one line: its message, the details it indents under it (possible
@@ -64,5 +65,5 @@ fn usage_line(e: &clap::Error) -> String {
             None => parts.push(line.to_string()),
         }
     }
-    keyhound::report::human::sanitize(&parts.join(" "))
+    keyhound::report::human::sanitize(&keyhound::secret::redact_keys_in(&parts.join(" ")))
 }

@@ -69,6 +69,42 @@ pub fn redact(value: &str) -> String {
     format!("{head}…{tail}")
 }
 
+/// `text` (a path, an archive member, an error line) with every OpenAI-key-shaped word in
+/// it redacted: a run of key characters (`A-Z a-z 0-9 - _`) that holds the `T3BlbkFJ`
+/// marker, or that starts with `sk-` and is long enough to be a key. File names are where a
+/// key is pasted by mistake, and reports show them.
+pub fn redact_keys_in(text: &str) -> std::borrow::Cow<'_, str> {
+    /// The shortest key without the marker (`sk-None-` + 48 alphanumerics is 56).
+    const MIN_UNMARKED: usize = 40;
+    if !text.contains(MARKER) && !text.contains("sk-") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let is_key_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(is_key_char) {
+        out.push_str(&rest[..start]);
+        let word_len = rest[start..]
+            .find(|c: char| !is_key_char(c))
+            .unwrap_or(rest.len() - start);
+        let word = &rest[start..start + word_len];
+        let key_like =
+            word.contains(MARKER) || (word.starts_with("sk-") && word.len() >= MIN_UNMARKED);
+        if key_like {
+            out.push_str(&redact(word));
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[start + word_len..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The marker nearly every OpenAI key carries (base64 of "OpenAI"), built so that no
+/// key-shaped literal is in the source.
+const MARKER: &str = concat!("T3Blbk", "FJ");
+
 /// Lowercase hex SHA-256 of bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -117,6 +153,28 @@ mod tests {
     fn short_values_show_little() {
         assert_eq!(redact("sk-short"), "sk…");
         assert_eq!(redact(""), "…");
+    }
+
+    #[test]
+    fn key_shaped_words_in_paths_and_messages_are_redacted() {
+        let key = fake();
+        let unmarked = format!("sk-None-{}", "aB3".repeat(16));
+        let text = format!("cannot scan /tmp/{key}/x.env: no such file; {unmarked}.txt");
+        assert_eq!(
+            redact_keys_in(&text),
+            format!(
+                "cannot scan /tmp/sk-proj-…3S2r/x.env: no such file; {}.txt",
+                redact(&unmarked)
+            )
+        );
+        for plain in [
+            "src/task-runner.rs",
+            "sk-short.env",
+            "docs/sk-learn-notes.md",
+            "",
+        ] {
+            assert_eq!(redact_keys_in(plain), plain);
+        }
     }
 
     #[test]

@@ -40,6 +40,57 @@ fn no_output_format_contains_a_planted_key() {
     }
 }
 
+#[test]
+fn a_key_in_a_file_name_an_archive_member_or_a_path_argument_is_redacted() {
+    use crate::support::archives::zip;
+    use crate::support::git::Repo;
+    let t = Tree::new();
+    let mut gen = keys(42);
+    let (name, dir, member, arg) = (
+        gen.key(Family::Project),
+        gen.key(Family::ServiceAccount),
+        gen.key(Family::Admin),
+        gen.key(Family::Unowned),
+    );
+    t.write(&format!("{name}.txt"), "nothing here\n");
+    t.write(
+        &format!("{dir}/notes.env"),
+        format!("K={}\n", gen.key(Family::Legacy)),
+    );
+    t.write(
+        "backup.zip",
+        zip(&[(&format!("{member}/.env"), format!("K={name}\n").as_bytes())]),
+    );
+    #[cfg(unix)]
+    {
+        let fifo = t.path().join(&dir).join("pipe");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+    }
+    let all = [name.as_str(), dir.as_str(), member.as_str(), arg.as_str()];
+    for format in FORMATS {
+        let run = run_in(t.path(), &["scan", "--format", format]);
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        assert_holds_no_key(&format!("{format} stdout"), &run.stdout, &all);
+        assert_holds_no_key(&format!("{format} stderr"), &run.stderr, &all);
+    }
+    let run = run_in(t.path(), &["scan", &format!("no/{arg}")]);
+    assert_eq!(run.code, 2);
+    assert_holds_no_key("the error line", &run.stderr, &all);
+    // Paths from git history too.
+    let repo = Repo::init();
+    repo.write(&format!("{name}/.env"), format!("K={dir}\n"));
+    repo.commit_all("add");
+    for format in FORMATS {
+        let run = run_in(repo.path(), &["scan", "--history", "--format", format]);
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        assert_holds_no_key(&format!("history {format}"), &run.stdout, &all);
+    }
+}
+
 /// Every text a revocation writes: stdout, stderr and the audit log.
 fn assert_holds_no_key(what: &str, text: &str, keys: &[&str]) {
     for k in keys {

@@ -67,9 +67,10 @@ pub(crate) fn one_line(message: &str) -> String {
     message.lines().next().unwrap_or("").trim().to_string()
 }
 
-/// A repository path as reports show it: lossy UTF-8, `/`-separated.
+/// A repository path as reports show it: lossy UTF-8, `/`-separated, any key-shaped word
+/// redacted.
 pub fn display_path(path: &BStr) -> String {
-    String::from_utf8_lossy(path).into_owned()
+    crate::secret::redact_keys_in(&String::from_utf8_lossy(path)).into_owned()
 }
 
 /// Joins a tree path prefix and an entry name.

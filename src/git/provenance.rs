@@ -69,7 +69,7 @@ pub fn attribute(
 }
 
 fn path_string(path: &[u8]) -> String {
-    String::from_utf8_lossy(path).into_owned()
+    super::display_path(path.into())
 }
 
 type Holds = Arc<Vec<(Vec<u8>, ObjectId)>>;

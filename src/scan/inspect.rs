@@ -146,9 +146,12 @@ impl Place {
     pub fn child(parent: &Option<String>, name: &str, depth: u32) -> Place {
         Place {
             name: name.rsplit('/').next().unwrap_or(name).to_string(),
-            member: Some(match parent {
-                Some(p) => format!("{p}!/{name}"),
-                None => name.to_string(),
+            member: Some({
+                let name = crate::secret::redact_keys_in(name);
+                match parent {
+                    Some(p) => format!("{p}!/{name}"),
+                    None => name.into_owned(),
+                }
             }),
             depth,
             gzip_parent: None,

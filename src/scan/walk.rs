@@ -31,8 +31,14 @@ pub struct Root {
 }
 
 impl Root {
-    /// The report path of a file under this root: relative, `/`-separated.
+    /// The report path of a file under this root: relative, `/`-separated, with any
+    /// key-shaped word in it redacted.
     pub fn display_path(&self, path: &Path) -> String {
+        let shown = self.raw_display_path(path);
+        crate::secret::redact_keys_in(&shown).into_owned()
+    }
+
+    fn raw_display_path(&self, path: &Path) -> String {
         if self.is_file && !self.label.is_empty() {
             return self.label.clone();
         }
