@@ -98,6 +98,33 @@ fn no_decode_leaves_encoded_keys_alone() {
 }
 
 #[test]
+fn bytes_that_look_like_utf16_are_scanned_as_they_are_too() {
+    let t = Tree::new();
+    let mut gen = keys(75);
+    let (a, b, c) = (
+        gen.key(Family::Project),
+        gen.key(Family::Admin),
+        gen.key(Family::ServiceAccount),
+    );
+    // A binary that starts with FF FE, a UTF-16 log another tool appended to in ASCII, and
+    // UTF-16 records followed by a plain key: each plain key is found as a plain scan finds it.
+    let mut bomish = b"\xff\xfe\x80 binary \x00\x01 ".to_vec();
+    bomish.extend_from_slice(format!("K={a}\n").as_bytes());
+    t.write("bomish.bin", bomish);
+    let mut mixed = utf16("started\r\n", true, true);
+    mixed.extend_from_slice(format!("K={b}\n").as_bytes());
+    t.write("mixed.log", mixed);
+    let mut records = utf16(&"record 0001\n".repeat(60), true, false);
+    records.extend_from_slice(format!("\nK={c}\n").as_bytes());
+    t.write("records.dat", records);
+    let (code, json, _) = scan_json(t.path(), &[]);
+    assert_eq!(code, 1);
+    let (_, off, _) = scan_json(t.path(), &["--no-decode"]);
+    assert_eq!(places(&json), places(&off));
+    assert_eq!(places(&json).len(), 3, "{json:#}");
+}
+
+#[test]
 fn utf16_text_is_decoded_with_lines_and_columns_of_the_decoded_text() {
     let t = Tree::new();
     let mut gen = keys(74);

@@ -188,6 +188,15 @@ fn scan_inside<R: Read + Seek>(
             insp.open(kind, &mut whole, &place);
         }
     }
+    // Text that looks like UTF-16 may hold plain bytes too (a binary that starts with FF FE,
+    // a UTF-16 log another tool appended ASCII to): its bytes are scanned as they are as
+    // well, so decoding never loses what a plain scan finds. Plain ASCII cannot match in the
+    // decoded text, nor UTF-16 text in the bytes, so no key is found twice.
+    if let Kind::Utf16(_) = kind {
+        if input.seek(SeekFrom::Start(0)).is_ok() {
+            insp.scan_plain(input, &place, None);
+        }
+    }
     let bytes = input.seek(SeekFrom::End(0)).unwrap_or(head_len);
     // GitHub hashes the line of the file itself that a result points at: line 1 of an
     // archive (a member's lines are not the file's), or the line of decoded UTF-16 text,
