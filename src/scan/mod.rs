@@ -124,7 +124,7 @@ impl<'a> Visitor<'a> {
     }
 
     fn scan_file(&mut self, path: &Path, shown: String) {
-        let mut file = match open_regular(path) {
+        let file = match open_regular(path) {
             Ok(Some(f)) => f,
             Ok(None) => return self.warn(Some(shown), "skipped: not a regular file".into()),
             Err(e) => {
@@ -135,6 +135,7 @@ impl<'a> Visitor<'a> {
             .file_name()
             .map(|n| n.to_string_lossy())
             .unwrap_or_default();
+        let mut file = progress::Counted::new(file, self.progress);
         let scanned = scan_named(&mut self.scanner, self.matcher, &name, &mut file);
         for w in &scanned.warnings {
             self.progress.add_warning();
@@ -144,7 +145,7 @@ impl<'a> Visitor<'a> {
             None => {
                 self.local.stats.files_scanned += 1;
                 self.local.stats.bytes_scanned += scanned.bytes;
-                self.progress.add_file(scanned.bytes);
+                self.progress.add_file(file.uncounted(scanned.bytes));
             }
             Some(e) => self.warn(
                 Some(shown.clone()),
