@@ -63,7 +63,12 @@ impl Matcher {
             }
         }
         let spellings = if inspect.decode {
-            base64::prefilter_spellings(&keywords)
+            base64::prefilter_spellings(&keywords, |kw| {
+                keywords
+                    .iter()
+                    .position(|k| k == kw)
+                    .is_some_and(|k| keyword_rules[k].len() > 1)
+            })
         } else {
             Vec::new()
         };

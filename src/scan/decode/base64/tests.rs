@@ -51,8 +51,10 @@ fn spellings_are_what_a_reference_encoder_writes_at_each_alignment() {
         assert_eq!(at % 4, usize::from(hits[0].phase));
     }
     // Two keywords, each with 3 spellings once and 9 twice: within the packed searcher's 64.
-    let all = prefilter_spellings(&["T3BlbkFJ".into(), "sk-None-".into()]);
-    assert_eq!(all.len(), 24);
+    let both = ["T3BlbkFJ".to_string(), "sk-None-".to_string()];
+    assert_eq!(prefilter_spellings(&both, |_| true).len(), 24);
+    // Twice only for the marker: 3 + 9, and 3 for the other.
+    assert_eq!(prefilter_spellings(&both, |k| k == "T3BlbkFJ").len(), 15);
 }
 
 #[test]
@@ -129,6 +131,20 @@ fn doubly_encoded_keys_are_marked_depth_two() {
     let twice = STANDARD.encode(STANDARD.encode(&key));
     let found = scan(format!("blob={twice}").as_bytes(), CHUNK);
     assert_eq!(secrets(&found), vec![(key, 2)]);
+}
+
+#[test]
+fn the_markerless_unowned_form_is_found_encoded_once_not_twice() {
+    // Its keyword, `sk-None-`, is one rule's: only the marker, which every other key
+    // carries, is worth the nine double-encoding literals in the prefilter.
+    let key = FakeKeys::new(7).key(Family::UnownedShort);
+    let once = STANDARD.encode(&key);
+    assert_eq!(
+        secrets(&scan(format!("blob={once}").as_bytes(), CHUNK)),
+        vec![(key.clone(), 1)]
+    );
+    let twice = STANDARD.encode(&once);
+    assert!(scan(format!("blob={twice}").as_bytes(), CHUNK).is_empty());
 }
 
 #[test]
