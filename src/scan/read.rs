@@ -2,7 +2,7 @@
 //!
 //! A file of any size is read in fixed-size buffers; each buffer keeps the tail of the previous
 //! one ([`OVERLAP`] bytes) so that a key cut by a buffer boundary is still found whole, and is
-//! reported exactly once; it also keeps [`ALLOW_REACH`] bytes on either side of every key it
+//! reported exactly once; it also keeps `ALLOW_REACH` bytes on either side of every key it
 //! reports, so that an allow comment on the key's line is seen wherever the boundary falls.
 //! Line numbers are counted lazily: a file without a key is never scanned for newlines unless
 //! it spans several buffers.
