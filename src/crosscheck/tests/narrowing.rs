@@ -2,6 +2,7 @@
 //! candidate project; evidence never removes the last candidate.
 
 use super::*;
+
 #[test]
 fn a_key_created_after_the_leak_is_not_the_leaked_key() {
     let (a, b) = twins(4);
