@@ -71,12 +71,13 @@ pub fn redact(value: &str) -> String {
 
 /// `text` (a path, an archive member, an error line) with every OpenAI-key-shaped word in
 /// it redacted: a run of key characters (`A-Z a-z 0-9 - _`) that holds the `T3BlbkFJ`
-/// marker, or that starts with `sk-` and is long enough to be a key. File names are where a
-/// key is pasted by mistake, and reports show them.
+/// marker, or that is the markerless `sk-None-` form. File names are where a key is pasted
+/// by mistake, and reports show them; a name like `sk-learn-notes` is left as it is.
 pub fn redact_keys_in(text: &str) -> std::borrow::Cow<'_, str> {
-    /// The shortest key without the marker (`sk-None-` + 48 alphanumerics is 56).
-    const MIN_UNMARKED: usize = 40;
-    if !text.contains(MARKER) && !text.contains("sk-") {
+    /// The markerless form: `sk-None-` and 48 alphanumerics.
+    const UNMARKED: &str = "sk-None-";
+    const MIN_UNMARKED: usize = UNMARKED.len() + 40;
+    if !text.contains(MARKER) && !text.contains(UNMARKED) {
         return std::borrow::Cow::Borrowed(text);
     }
     let is_key_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
@@ -89,7 +90,7 @@ pub fn redact_keys_in(text: &str) -> std::borrow::Cow<'_, str> {
             .unwrap_or(rest.len() - start);
         let word = &rest[start..start + word_len];
         let key_like =
-            word.contains(MARKER) || (word.starts_with("sk-") && word.len() >= MIN_UNMARKED);
+            word.contains(MARKER) || (word.starts_with(UNMARKED) && word.len() >= MIN_UNMARKED);
         if key_like {
             out.push_str(&redact(word));
         } else {
@@ -170,7 +171,8 @@ mod tests {
         for plain in [
             "src/task-runner.rs",
             "sk-short.env",
-            "docs/sk-learn-notes.md",
+            "docs/sk-learn-gradient-boosting-classifier-notes.md",
+            "sk-None-",
             "",
         ] {
             assert_eq!(redact_keys_in(plain), plain);
