@@ -51,8 +51,7 @@ impl Family {
 
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const B64URL: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-/// Base64 of "OpenAI", found in nearly every OpenAI key.
-pub const MARKER: &str = concat!("T3Blbk", "FJ");
+pub use crate::secret::MARKER;
 
 /// A deterministic generator (SplitMix64) of fake keys.
 #[derive(Debug, Clone)]

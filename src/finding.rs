@@ -137,7 +137,7 @@ impl Warning {
     /// The warning with any key-shaped word in its path, member or message redacted (the
     /// walker's and the git library's messages quote paths).
     pub fn redacted(self) -> Self {
-        let redact = |s: String| crate::secret::redact_keys_in(&s).into_owned();
+        let redact = crate::secret::redact_keys_owned;
         Warning {
             path: self.path.map(redact),
             member: self.member.map(redact),

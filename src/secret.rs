@@ -102,9 +102,17 @@ pub fn redact_keys_in(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// The marker nearly every OpenAI key carries (base64 of "OpenAI"), built so that no
-/// key-shaped literal is in the source.
-const MARKER: &str = concat!("T3Blbk", "FJ");
+/// [`redact_keys_in`] for an owned string: `text` itself when it holds no key.
+pub fn redact_keys_owned(text: String) -> String {
+    match redact_keys_in(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(redacted) => redacted,
+    }
+}
+
+/// Base64 of "OpenAI", found in nearly every OpenAI key; built so that no key-shaped literal
+/// is in the source.
+pub const MARKER: &str = concat!("T3Blbk", "FJ");
 
 /// Lowercase hex SHA-256 of bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -70,7 +70,7 @@ pub(crate) fn one_line(message: &str) -> String {
 /// A repository path as reports show it: lossy UTF-8, `/`-separated, any key-shaped word
 /// redacted.
 pub fn display_path(path: &BStr) -> String {
-    crate::secret::redact_keys_in(&String::from_utf8_lossy(path)).into_owned()
+    crate::secret::redact_keys_owned(String::from_utf8_lossy(path).into_owned())
 }
 
 /// Joins a tree path prefix and an entry name.

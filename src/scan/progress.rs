@@ -43,7 +43,7 @@ impl Progress {
 /// during one large file. It counts the first pass only (to its end or its first seek);
 /// [`Counted::uncounted`] is what the caller still adds when the file is done.
 pub struct Counted<'a, R> {
-    pub inner: R,
+    inner: R,
     progress: &'a Progress,
     counted: u64,
     counting: bool,

@@ -34,8 +34,7 @@ impl Root {
     /// The report path of a file under this root: relative, `/`-separated, with any
     /// key-shaped word in it redacted.
     pub fn display_path(&self, path: &Path) -> String {
-        let shown = self.raw_display_path(path);
-        crate::secret::redact_keys_in(&shown).into_owned()
+        crate::secret::redact_keys_owned(self.raw_display_path(path))
     }
 
     fn raw_display_path(&self, path: &Path) -> String {

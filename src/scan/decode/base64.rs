@@ -4,11 +4,12 @@
 //! the encoded form of a rule keyword: a literal of N bytes has one fixed spelling of about
 //! 4N/3 characters per alignment (three in all, the same in the standard and URL-safe
 //! alphabets for `T3BlbkFJ` and `sk-None-`), and the spellings of the marker's spellings
-//! find a double encoding (see [`prefilter_spellings`]). Around such a hit only the base64 run within [`REACH`] characters is
-//! decoded, and the matcher runs on the decoded bytes. Both alphabets are accepted, with or
-//! without padding; a run may be wrapped over lines that hold nothing but base64 (PEM, the
-//! `base64` command, YAML block scalars). A keyword whose encoded form is cut by a line break
-//! is not found. No I/O, no allocation unless a hit was found.
+//! find a double encoding (see [`prefilter_spellings`]). Around such a hit only the base64
+//! run within [`REACH`] characters is decoded, and the matcher runs on the decoded bytes.
+//! Both alphabets are accepted, with or without padding; a run may be wrapped over lines that
+//! hold nothing but base64 (PEM, the `base64` command, YAML block scalars). A keyword whose
+//! encoded form is cut by a line break is not found. No I/O, no allocation unless a hit was
+//! found.
 
 use crate::scan::matcher::{Matcher, RawMatch, MAX_KEY_LEN};
 
@@ -110,10 +111,9 @@ pub fn spellings(literal: &[u8]) -> Vec<Spelling> {
 /// `nested` says, twice ([`MAX_DEPTH`]).
 ///
 /// The matcher nests only the keywords several rules share (the marker, which nearly every
-/// key carries): `prefilter_bench` measured the prefilter over 200 MB at 15.2 ms with the
-/// plain keywords, 15.2 ms with the marker's 12 spellings added, 21.5 ms with all 24 of the
-/// marker and `sk-None-`, whose 9 double spellings bought only twice-encoded keys of the
-/// markerless `sk-None-` form.
+/// key carries). `prefilter_bench` over 200 MB of sources: 21.2 ms with the plain keywords,
+/// 27.5 ms with every spelling of the marker and `sk-None-`, 23.7 ms without the nine double
+/// spellings of `sk-None-`, which bought only twice-encoded keys of its markerless form.
 pub fn prefilter_spellings(keywords: &[String], nested: impl Fn(&str) -> bool) -> Vec<Spelling> {
     let mut out: Vec<Spelling> = Vec::new();
     let push = |s: Spelling, out: &mut Vec<Spelling>| {
