@@ -82,6 +82,19 @@ fn twins(seed: u64) -> (String, String) {
     (a, b)
 }
 
+/// A key `a` in `proj_a` and its twin (the same visible tail) in `proj_b`, both listed.
+fn twin_projects(seed: u64) -> (String, InMemoryAdminApi) {
+    let (a, b) = twins(seed);
+    let api = api(
+        vec![project("proj_a", false), project("proj_b", false)],
+        vec![
+            ("proj_a", key_record("key_a", &a, 100)),
+            ("proj_b", key_record("key_b", &b, 100)),
+        ],
+    );
+    (a, api)
+}
+
 fn api(projects: Vec<Project>, keys: Vec<(&str, ProjectApiKey)>) -> InMemoryAdminApi {
     let mut state = MemoryState {
         projects,
@@ -121,14 +134,7 @@ fn one_matching_record_is_live_with_its_project_key_and_owner() {
 
 #[test]
 fn several_matching_records_are_ambiguous_with_every_candidate() {
-    let (a, b) = twins(3);
-    let api = api(
-        vec![project("proj_a", false), project("proj_b", false)],
-        vec![
-            ("proj_a", key_record("key_a", &a, 100)),
-            ("proj_b", key_record("key_b", &b, 100)),
-        ],
-    );
+    let (a, api) = twin_projects(3);
     let f = finding(&a, "project", None);
     let report = cross_check(std::slice::from_ref(&f), &api, None, OPTIONS);
     let check = report.get(&f).unwrap();

@@ -55,14 +55,7 @@ impl LivenessCheck for NoProjectAnswer {
 
 #[test]
 fn project_checks_that_fail_rule_no_candidate_out() {
-    let (a, b) = twins(5);
-    let api = api(
-        vec![project("proj_a", false), project("proj_b", false)],
-        vec![
-            ("proj_a", key_record("key_a", &a, 100)),
-            ("proj_b", key_record("key_b", &b, 100)),
-        ],
-    );
+    let (a, api) = twin_projects(5);
     let f = finding(&a, "project", None);
     let report = cross_check(
         std::slice::from_ref(&f),
@@ -96,14 +89,7 @@ impl LivenessCheck for OneProject {
 
 #[test]
 fn liveness_as_each_candidate_project_tells_projects_apart() {
-    let (a, b) = twins(5);
-    let api = api(
-        vec![project("proj_a", false), project("proj_b", false)],
-        vec![
-            ("proj_a", key_record("key_a", &a, 100)),
-            ("proj_b", key_record("key_b", &b, 100)),
-        ],
-    );
+    let (a, api) = twin_projects(5);
     let live = OneProject {
         project: "proj_b",
         asked: Mutex::new(Vec::new()),
